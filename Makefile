@@ -1,0 +1,36 @@
+# Everything a fresh Debian / Raspberry Pi OS machine with Python 3 and make needs:
+#   make run    the kiosk (windowed, keyboard as foot switch, where no screen or GPIO can be owned)
+#   make test   the whole test suite (installs Xvfb, Mesa, libmtdev, xdotool, espeak-ng when root)
+#   make bench  the benchmarks, side by side with their baselines
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench venv test-deps clean sounds
+
+$(STAMP): pyproject.toml
+	@scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+venv: $(STAMP)
+
+test-deps:
+	@scripts/ensure-test-deps.sh
+
+run: $(STAMP)
+	$(BIN)/kiosk run $(ARGS)
+
+test: $(STAMP) test-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) test-deps
+	$(BIN)/python bench/run_all.py
+
+sounds: $(STAMP)
+	$(BIN)/python scripts/make_sounds.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis artifacts

@@ -1,0 +1,1 @@
+"""Inputs: what the therapist can ask for (actions), from a foot switch, pedal keys or the touchscreen."""

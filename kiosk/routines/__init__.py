@@ -1,0 +1,1 @@
+"""Routine files: the model, the loader that reads and checks them, and the planner."""

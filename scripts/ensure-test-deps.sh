@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Headless UI tests need an X server (Xvfb), Mesa's software GL, libmtdev (Kivy's input probe),
+# xdotool (key presses into the window) and espeak-ng (spoken prompts). Install what is missing
+# with apt-get when running as root; otherwise say what to install.
+set -euo pipefail
+missing=()
+command -v Xvfb >/dev/null || missing+=(xvfb)
+command -v xdotool >/dev/null || missing+=(xdotool)
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+ldconfig -p 2>/dev/null | grep -q 'libmtdev.so.1' || missing+=(libmtdev1)
+compgen -G '/usr/lib/*/dri/swrast_dri.so' >/dev/null || compgen -G '/usr/lib/*/dri/kms_swrast_dri.so' >/dev/null \
+    || missing+=(libgl1-mesa-dri)
+ldconfig -p 2>/dev/null | grep -q 'libGL.so.1' || missing+=(libgl1)
+if [[ ${#missing[@]} -eq 0 ]]; then
+    exit 0
+fi
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "Installing test dependencies: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    echo "warning: missing ${missing[*]}; install them with: sudo apt-get install ${missing[*]}" >&2
+fi
