@@ -21,6 +21,8 @@ _CLOCK = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
 _RANGE = re.compile(r"^(.+?)\s*(?:-|–|—|\bto\b)\s*(.+)$", re.IGNORECASE)
 _COUNT_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|—|\bto\b)\s*(\d+)\s*$", re.IGNORECASE)
 
+_MAX_COUNT_TEXT = 40
+
 HINT_UNIT = 'add a unit, for example "90s", "5m" or "1:30"'
 
 
@@ -114,6 +116,8 @@ def parse_window(text: str) -> tuple[float, float]:
     low = _seconds(low_text, default_unit=_first_unit(high_text))
     if low <= 0 or high <= 0:
         raise DurationError(f'"{text}" is not longer than zero', "a duration must be longer than zero")
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise DurationError(f'"{text}" is too long to be a duration', "check the number")
     if low > high:
         raise DurationError(
             f'window "{text}" starts after it ends ({fmt_clock(low)} > {fmt_clock(high)})',
@@ -130,6 +134,8 @@ def parse_count(value: object) -> tuple[int, int]:
         low = high = value
     else:
         text = str(value).strip()
+        if len(text) > _MAX_COUNT_TEXT:
+            raise DurationError(f'"{text[:20]}…" is too long to be a count', "write a whole number such as 3")
         m = _COUNT_RANGE.match(text)
         if m:
             low, high = int(m.group(1)), int(m.group(2))
