@@ -1,0 +1,49 @@
+"""``kiosk run``: open the kiosk (the composition root is kiosk/app.py)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from kiosk.routines.durations import DurationError, parse_duration
+
+
+def _size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a size; write WIDTHxHEIGHT, e.g. 800x480')
+    return int(m.group(1)), int(m.group(2))
+
+
+def _length(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except DurationError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="open the kiosk",
+        description="Open the kiosk: full screen where it can own the screen (a Pi console), "
+                    "windowed on a desktop. Keys work as pedals (space = next, p = pause).",
+    )
+    parser.add_argument("--routine", metavar="PATH", help="open this routine's ready screen")
+    parser.add_argument("--routines", metavar="DIR", action="append", default=None,
+                        help="a folder of routines (repeatable; default: the shipped routines and "
+                             "the room's own folders)")
+    parser.add_argument("--length", metavar="D", type=_length, help="session length, e.g. 60m")
+    parser.add_argument("--skip", metavar="TAG", action="append", default=[],
+                        help="leave out the routine's optional parts with this tag (repeatable)")
+    parser.add_argument("--windowed", action="store_true", help="a window, not the whole screen")
+    parser.add_argument("--size", metavar="WxH", type=_size, help="window size, e.g. 800x480")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the journal and settings live")
+    parser.add_argument("--config", metavar="FILE", help="room config file (default /etc/kiosk/room.yaml)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk.app import run_kiosk
+
+    return run_kiosk(args)

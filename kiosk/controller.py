@@ -1,0 +1,148 @@
+"""The kiosk's behaviour without its looks: which routine, which plan, the running session.
+
+Kivy-free, so it is tested with a fake clock. The Kivy App calls its verbs and reads ``snapshot()``;
+listeners (audio cues, the journal, the screen) receive every engine event in order.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from kiosk.errors import KioskError
+from kiosk.inputs.actions import Action
+from kiosk.routines.model import Routine
+
+log = logging.getLogger(__name__)
+
+#: Session lengths offered on the ready screen besides the routine's own (seconds).
+STANDARD_LENGTHS = (30 * 60.0, 60 * 60.0, 90 * 60.0)
+
+Listener = Callable[[list], None]
+
+
+@dataclass
+class Library:
+    """The routines the kiosk can run, and the files that failed to load (shown on the error screen)."""
+
+    routines: list[Routine] = field(default_factory=list)
+    errors: list[KioskError] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, paths: Iterable[Path | str]) -> "Library":
+        from kiosk.routines.loader import load_routines
+
+        routines, errors = load_routines([Path(p) for p in paths])
+        routines = sorted(routines, key=lambda r: r.name.casefold())
+        return cls(list(routines), list(errors))
+
+    def error_lines(self) -> list[str]:
+        lines: list[str] = []
+        for err in self.errors:
+            problems = getattr(err, "problems", None)
+            lines.extend(str(p) for p in problems) if problems else lines.append(str(err))
+        return lines
+
+
+def length_choices(routine: Routine, skip: Sequence[str] = ()) -> list[float]:
+    """The routine's own length, then 30/60/90 min, keeping only lengths the routine can reach."""
+    from kiosk.routines.plan import reachable
+
+    low, high = reachable(routine, skip)
+    choices: list[float] = []
+    for length in ([routine.length_s] if routine.length_s else []) + list(STANDARD_LENGTHS):
+        if length is not None and low - 1e-6 <= length <= high + 1e-6 and length not in choices:
+            choices.append(length)
+    return sorted(choices)
+
+
+class Controller:
+    """Holds the chosen routine, its plan and the session; turns actions into engine calls."""
+
+    def __init__(self, clock, *, extend_s: float = 60.0):
+        self.clock = clock
+        self.extend_s = extend_s
+        self.routine: Routine | None = None
+        self.length_s: float | None = None
+        self.skip: tuple[str, ...] = ()
+        self.plan = None
+        self.session = None
+        self.listeners: list[Listener] = []
+
+    # -- choosing -----------------------------------------------------------------------------
+    def choose(self, routine: Routine, length_s: float | None = None, skip: Iterable[str] = ()) -> None:
+        """Plan ``routine`` and make a session ready to start; raises PlanError when out of reach."""
+        from kiosk.engine.session import Session
+        from kiosk.routines.plan import make_plan
+
+        skip = tuple(skip)
+        plan = make_plan(routine, length_s if length_s is not None else routine.length_s, skip)
+        self.routine, self.length_s, self.skip = routine, length_s, skip
+        self.plan = plan
+        self.session = Session(plan, self.clock, extend_s=self.extend_s)
+
+    def adopt(self, session) -> None:
+        """Take over a session restored from the journal after an unclean stop."""
+        self.session = session
+        self.plan = session.plan
+        self.routine = session.plan.routine
+        self.length_s = session.plan.target_s
+        self.skip = tuple(session.plan.skipped)
+
+    def clear(self) -> None:
+        """Forget the session (back to the picker)."""
+        self.session = None
+        self.plan = None
+
+    # -- running ------------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        return self.session.state if self.session else "idle"
+
+    def act(self, action: Action | str, now: float | None = None) -> list:
+        """Carry out a therapist's action; in the ready state any advance starts the session."""
+        if self.session is None:
+            return []
+        name = action.value if isinstance(action, Action) else str(action)
+        now = self.clock.now() if now is None else now
+        if self.session.state == "finished":
+            return []
+        if self.session.state == "ready":
+            if name not in ("advance", "toggle_pause", "start"):
+                return []
+            events = self.session.start(now)
+        elif name == "extend":
+            events = self.session.extend(now, self.extend_s)
+        else:
+            events = self.session.act(name, now)
+        self._emit(events)
+        return events
+
+    def stop(self, now: float | None = None) -> list:
+        if self.session is None or self.session.state in ("finished", "ready"):
+            return []
+        events = self.session.stop(self.clock.now() if now is None else now)
+        self._emit(events)
+        return events
+
+    def tick(self, now: float | None = None) -> list:
+        if self.session is None or self.session.state in ("ready", "finished"):
+            return []
+        events = self.session.tick(self.clock.now() if now is None else now)
+        if events:
+            self._emit(events)
+        return events
+
+    def snapshot(self, now: float | None = None):
+        if self.session is None:
+            return None
+        return self.session.snapshot(self.clock.now() if now is None else now)
+
+    def _emit(self, events: list) -> None:
+        for listener in self.listeners:
+            try:
+                listener(events)
+            except Exception:  # a broken listener (audio, journal) must never stop the session
+                log.exception("event listener %r failed", listener)
