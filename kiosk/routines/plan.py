@@ -131,12 +131,13 @@ def total_at(steps: Iterable[PlannedStep], f: float) -> float:
     return sum(duration_at(s, f) for s in steps)
 
 
-def fit_fraction(steps: Sequence[PlannedStep], budget_s: float) -> float:
+def fit_fraction(steps: Sequence[PlannedStep], budget_s: float, rigid: float | None = None) -> float:
     """The fraction that makes ``steps`` last ``budget_s`` in total, clamped to [0, 1].
 
     The total grows with ``f``: linearly through the time windows and in whole-rep jumps through
     paced reps. When the budget falls inside such a jump the nearer side wins (the shorter on a tie).
-    With nothing flexible, 0 if the budget is short, 1 if it is long, the midpoint if it is exact.
+    With nothing flexible the fraction does not matter: ``rigid`` if given, else 0 if the budget
+    is short, 1 if it is long, the midpoint if it is exact.
     """
     base = 0.0  # everything at f = 0
     slope = 0.0  # seconds per unit of f from time windows
@@ -150,6 +151,8 @@ def fit_fraction(steps: Sequence[PlannedStep], budget_s: float) -> float:
             base += s.min_s
             slope += s.max_s - s.min_s
     if not jumps and slope <= 0:
+        if rigid is not None:
+            return rigid
         if budget_s < base - TOLERANCE_S:
             return 0.0
         if budget_s > base + TOLERANCE_S:
