@@ -1,0 +1,221 @@
+"""The composition root: reads the room config, builds clock, engine, journal, audio and inputs,
+and opens the kiosk. Nothing else in the project constructs hardware.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kiosk.controller import Controller, Library
+from kiosk.errors import KioskError
+from kiosk.paths import ROUTINES_DIR
+
+log = logging.getLogger("kiosk")
+
+
+class LocalSettings:
+    """Settings changed on the kiosk itself (volume, practice mode ...), kept in the data directory.
+
+    They sit on top of the room config, which is often read-only (/etc/kiosk) and owned by the
+    clinic's set-up. A settings file that cannot be read or written is ignored with a log line.
+    """
+
+    def __init__(self, path: Path | None, defaults: dict):
+        self.path = path
+        self.values = dict(defaults)
+        if path and path.exists():
+            try:
+                stored = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(stored, dict):
+                    self.values.update({k: v for k, v in stored.items() if k in defaults})
+            except (OSError, ValueError) as exc:
+                log.warning("ignoring unreadable settings file %s: %s", path, exc)
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+    def set(self, key, value) -> None:
+        self.values[key] = value
+        if not self.path:
+            return
+        try:
+            changed = {}
+            if self.path.exists():
+                changed = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+            changed[key] = value
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(changed, indent=1), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except (OSError, ValueError) as exc:
+            log.warning("could not save setting %s: %s", key, exc)
+
+
+@dataclass
+class Services:
+    """Everything the Kivy App needs, built by :func:`build_services`."""
+
+    controller: Controller
+    library: Library
+    settings: LocalSettings
+    keymap: object
+    fullscreen: bool = False
+    notices: list[str] = field(default_factory=list)
+    start_screen: str = "picker"
+    resume_message: str = ""
+    player: object = None
+    player_available: bool = True
+    cue_kinds: frozenset = frozenset()
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    frame_hooks: list[Callable[[], None]] = field(default_factory=list)
+    brightness: object = None
+
+    @property
+    def volume_percent(self) -> float:
+        return float(self.settings.get("volume", 50))
+
+    @property
+    def brightness_percent(self) -> float:
+        return float(self.settings.get("brightness", 100))
+
+    @property
+    def spoken(self) -> bool:
+        return bool(self.settings.get("spoken_prompts", False))
+
+    def save_setting(self, key: str, value) -> None:
+        self.settings.set(key, value)
+
+    def set_volume(self, fraction: float) -> None:
+        self.settings.set("volume", round(fraction * 100))
+        if self.player is not None:
+            self.player.volume = fraction
+
+    def set_brightness(self, fraction: float) -> float:
+        """Set the backlight; returns how much the screen must be dimmed in software instead."""
+        self.settings.set("brightness", round(fraction * 100))
+        if self.brightness is not None and self.brightness.set(fraction):
+            return 0.0
+        return round(max(0.0, min(0.85, 1.0 - fraction)), 3)
+
+    def set_spoken(self, on: bool) -> None:
+        self.settings.set("spoken_prompts", bool(on))
+
+
+def setup_logging() -> None:
+    """Log to stderr only: under systemd that is the journal, and nothing wears the SD card."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def routine_folders(args, config) -> list[Path]:
+    """``--routines`` folders, else the shipped routines plus the room's own folders."""
+    if args.routines:
+        return [Path(p) for p in args.routines]
+    folders = [ROUTINES_DIR]
+    for folder in getattr(config, "routines", None) or ():
+        path = Path(folder)
+        if path not in folders:
+            folders.append(path)
+    return folders
+
+
+def build_services(args, *, clock=None, config=None, config_problems=(), fullscreen=False) -> Services:
+    """Everything but the Kivy window: routines, the chosen plan, journal, audio, inputs."""
+    from kiosk.engine.clock import MonotonicClock
+    from kiosk.inputs.keys import KeyMap
+
+    clock = clock or MonotonicClock()
+    notices: list[str] = []
+    for problem in config_problems:
+        notices.append(f"Room config: {problem} — running on defaults for that setting")
+
+    library = Library.load(routine_folders(args, config))
+    data_dir = resolve_data_dir(args, config)
+    defaults = {
+        "room": getattr(config, "room", "") or "",
+        "pin": getattr(config, "pin", None) or "",
+        "volume": getattr(config, "volume", 50),
+        "brightness": getattr(getattr(config, "display", None), "brightness", 100) or 100,
+        "spoken_prompts": bool(getattr(config, "spoken_prompts", False)),
+        "practice_mode": bool(getattr(config, "practice_mode", False)),
+    }
+    settings = LocalSettings(data_dir / "settings.json" if data_dir else None, defaults)
+    controller = Controller(clock)
+    keymap = KeyMap(getattr(config, "keys", None) or {})
+    services = Services(controller=controller, library=library, settings=settings, keymap=keymap,
+                        fullscreen=fullscreen, notices=notices)
+
+    routine_path = args.routine or getattr(config, "default_routine", None)
+    if routine_path:
+        open_routine(services, Path(routine_path), args.length or getattr(config, "default_length", None),
+                     args.skip or ())
+    return services
+
+
+def open_routine(services: Services, path: Path, length_s, skip) -> None:
+    """Put a routine on the ready screen; a bad file lands on the error screen, not in a crash."""
+    from kiosk.routines.loader import load_routine
+
+    try:
+        routine = load_routine(path)
+        services.controller.choose(routine, length_s, skip)
+    except KioskError as exc:
+        services.library.errors.append(exc)
+        services.notices.append(f"Could not open {path}: see the problems list")
+        return
+    if all(r.path != routine.path for r in services.library.routines):
+        services.library.routines.append(routine)
+    services.start_screen = "ready"
+
+
+def resolve_data_dir(args, config) -> Path | None:
+    """``--data-dir``, then the room config, then the platform's user data folder."""
+    raw = args.data_dir or getattr(config, "data_dir", None)
+    if raw:
+        path = Path(raw).expanduser()
+    else:
+        from kiosk.config import data_dir_default
+
+        path = data_dir_default()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("data directory %s is not usable: %s", path, exc)
+        return None
+    return path
+
+
+def run_kiosk(args) -> int:
+    """``kiosk run``: configure Kivy, build the services, open the window, run until left."""
+    setup_logging()
+    from kiosk.config import load_config
+    from kiosk.ui import bootstrap
+
+    config, problems = load_config(args.config)
+    display = getattr(config, "display", None)
+    choice = bootstrap.choose_window(windowed=args.windowed, size=args.size or getattr(display, "size", None),
+                                     fullscreen_setting=str(getattr(display, "fullscreen", "auto")).lower())
+    if not choice.fullscreen and not bootstrap.has_any_screen():
+        print("kiosk run: error: no screen here (no $DISPLAY, no Wayland, no /dev/dri); run it on the "
+              "Pi's console, in a desktop session, or under Xvfb", file=sys.stderr)
+        return 1
+    data_dir = resolve_data_dir(args, config)
+    bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None,
+                        rotation=int(getattr(display, "rotation", 0) or 0))
+    log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
+    services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen)
+
+    from kiosk.ui.app import KioskApp
+
+    app = KioskApp(services)
+    app.run()
+    return 0

@@ -1,0 +1,350 @@
+"""The Kivy App: shows the engine's snapshot as Kivy properties and turns touches and keys into verbs.
+
+One clock callback per frame calls the controller's ``tick``; properties are set only when the
+text they show changes, so Kivy redraws only when something visible changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, NumericProperty,
+                             ObjectProperty, StringProperty)
+
+from kiosk.inputs.actions import Action
+from kiosk.routines.durations import fmt_clock, fmt_countdown
+from kiosk.ui import theme
+
+log = logging.getLogger(__name__)
+KV_DIR = Path(__file__).with_name("kv")
+NOTICE_SECONDS = 12.0
+
+
+class KioskApp(App):
+    """The kiosk's screens around one :class:`kiosk.controller.Controller`."""
+
+    # What the session screen shows.
+    routine_title = StringProperty("")
+    step_name = StringProperty("")
+    step_of = StringProperty("")
+    side_text = StringProperty("")
+    side_color = ColorProperty(theme.TEXT_DIM)
+    rep_text = StringProperty("")
+    big_text = StringProperty("0:00")
+    big_caption = StringProperty("")
+    big_color = ColorProperty(theme.TEXT)
+    say = StringProperty("")
+    caution = StringProperty("")
+    note = StringProperty("")
+    step_progress = NumericProperty(0.0)
+    session_progress = NumericProperty(0.0)
+    target_marker = NumericProperty(-1.0)
+    ends_text = StringProperty("")
+    offset_text = StringProperty("")
+    offset_color = ColorProperty(theme.TEXT_DIM)
+    next_text = StringProperty("")
+    state = StringProperty("idle")
+    paused = BooleanProperty(False)
+    # Room-wide.
+    practice = BooleanProperty(False)
+    room_name = StringProperty("")
+    notice = StringProperty("")
+    flash = NumericProperty(0.0)
+    dim = NumericProperty(0.0)
+    error_count = NumericProperty(0)
+    pedal_log = ListProperty([])
+    resume_message = StringProperty("")
+    services = ObjectProperty(None, allownone=True)
+    use_kivy_settings = False
+
+    def __init__(self, services, **kwargs):
+        super().__init__(**kwargs)
+        self.services = services
+        self.controller = services.controller
+        self.library = services.library
+        self.title = "Session kiosk"
+        self.practice = bool(services.settings.get("practice_mode", False))
+        self.room_name = services.settings.get("room", "") or ""
+        self._frame_event = None
+        self._notice_until = 0.0
+        self._notices: list[str] = []
+        self._summary_shown_at = 0.0
+        self.first_frame_callbacks: list = []
+
+    # -- Kivy life cycle -------------------------------------------------------------------------
+    def build(self):
+        from kiosk.ui import screens, widgets  # noqa: F401  (registers their classes for the .kv rules)
+
+        for kv in sorted(KV_DIR.glob("*.kv")):
+            if str(kv) not in Builder.files:  # rules loaded twice would build every widget twice
+                Builder.load_file(str(kv))
+        root = screens.KioskRoot()
+        self.sm = root.ids.sm
+        Window.clearcolor = theme.BG
+        Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up,
+                    on_request_close=self._on_request_close)
+        self.error_count = len(self.library.error_lines())
+        return root
+
+    def on_start(self):
+        self.sm.get_screen("picker").populate(self.library)
+        self.sm.get_screen("errors").populate(self.library.error_lines())
+        for message in self.services.notices:
+            self.show_notice(message)
+        start = self.services.start_screen
+        if start == "resume":
+            self.resume_message = self.services.resume_message
+            self._go("session")
+        elif start == "ready" and self.controller.session is not None:
+            self._go("ready")
+        else:
+            self._go("picker")
+        if self.library.errors:
+            log.warning("%d routine file(s) failed to load", len(self.library.errors))
+        self._frame_event = Clock.schedule_interval(self._frame, 0)
+        Clock.schedule_once(self._first_frame, 0)
+
+    def _first_frame(self, _dt):
+        for callback in self.first_frame_callbacks:
+            callback()
+
+    def on_stop(self):
+        if self._frame_event is not None:
+            self._frame_event.cancel()
+        for closer in self.services.closers:
+            try:
+                closer()
+            except Exception:
+                log.exception("closing %r failed", closer)
+
+    def _on_request_close(self, *_args, **_kwargs):
+        # A full-screen kiosk is left only through the settings PIN.
+        return bool(self.services.fullscreen)
+
+    # -- the frame loop --------------------------------------------------------------------------
+    def _frame(self, _dt):
+        events = self.controller.tick()
+        if events:
+            self.on_events(events)
+        if self.sm.current in ("session",):
+            self.refresh()
+        if self._notice_until and time.monotonic() > self._notice_until:
+            self._next_notice()
+        for hook in self.services.frame_hooks:
+            hook()
+
+    def on_events(self, events) -> None:
+        kinds = {e.kind for e in events}
+        if not self.services.player_available and kinds & self.services.cue_kinds:
+            self.flash = 1.0
+            Clock.schedule_once(lambda _dt: setattr(self, "flash", 0.0), 0.6)
+        if "session_finished" in kinds:
+            self.refresh()
+            self.sm.get_screen("summary").populate(self.controller)
+            self._summary_shown_at = time.monotonic()
+            self._go("summary")
+
+    def refresh(self) -> None:
+        """Copy the engine's snapshot into the properties the session screen shows."""
+        snap = self.controller.snapshot()
+        if snap is None:
+            return
+        self.state = snap.state
+        self.paused = snap.state == "paused"
+        self.step_name = snap.name or ""
+        self.step_of = f"Step {snap.index + 1} of {snap.total_steps}" if snap.index is not None else ""
+        self.side_text = (snap.side or "").upper()
+        self.side_color = theme.LEFT if snap.side == "left" else theme.RIGHT
+        self.rep_text = rep_label(snap)
+        self.say = snap.say or ""
+        self.caution = snap.caution or ""
+        self.note = snap.note or "" if self.practice else ""
+        big, caption, colour = big_readout(snap)
+        self.big_text, self.big_caption, self.big_color = big, caption, colour
+        self.step_progress = round(snap.step_progress or 0.0, 3)
+        scale = max(snap.projected_end_s or 0.0, snap.target_end_s or 0.0, 1.0)
+        self.session_progress = round(min(1.0, snap.session_elapsed_s / scale), 3)
+        self.target_marker = round(snap.target_end_s / scale, 3) if snap.target_end_s else -1.0
+        self.ends_text = "ends " + wall_time(snap.projected_end_s - snap.session_elapsed_s)
+        self.offset_text = snap.offset_label or ""
+        if snap.over_s is None or snap.offset_label == "on time":
+            self.offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
+        else:
+            self.offset_color = theme.LATE if snap.over_s > 0 else theme.EARLY
+        self.next_text = f"Next: {snap.next_name}" if snap.next_name else "Last step"
+
+    # -- verbs the .kv files call ----------------------------------------------------------------
+    def act(self, action: str, source: str = "screen") -> None:
+        """An action from a key, a pedal or a touch; what it means depends on the screen."""
+        action = Action(action) if not isinstance(action, Action) else action
+        screen = self.sm.current
+        if screen == "settings":
+            self.log_pedal(f"{source}: {action.value}")
+            return
+        if screen == "picker":
+            if action is Action.ADVANCE:
+                self.sm.get_screen("picker").choose_highlighted()
+            elif action is Action.BACK:
+                self.sm.get_screen("picker").move(-1)
+            return
+        if screen == "ready":
+            if action in (Action.ADVANCE, Action.TOGGLE_PAUSE):
+                self.begin()
+            elif action is Action.BACK:
+                self.to_picker()
+            return
+        if screen == "summary":
+            if action is Action.ADVANCE and time.monotonic() - self._summary_shown_at > 3.0:
+                self.to_picker()
+            return
+        if screen == "session":
+            if self.resume_message and action is Action.ADVANCE:
+                self.resume_message = ""
+            events = self.controller.act(action)
+            if events:
+                self.on_events(events)
+            self.refresh()
+
+    def choose(self, routine, length_s=None, skip=()) -> None:
+        """Open a routine's ready screen with the plan for the chosen length and parts."""
+        self.controller.choose(routine, length_s, skip)
+        self.routine_title = routine.name
+        self.sm.get_screen("ready").populate(self.controller)
+        self._go("ready")
+
+    def begin(self) -> None:
+        if self.controller.session is None:
+            return
+        events = self.controller.act(Action.ADVANCE)
+        self.on_events(events)
+        self.refresh()
+        self._go("session")
+
+    def stop_session(self) -> None:
+        events = self.controller.stop()
+        if events:
+            self.on_events(events)
+        else:
+            self.to_picker()
+
+    def to_picker(self) -> None:
+        self.controller.clear()
+        self._go("picker")
+
+    def show_errors(self) -> None:
+        self._go("errors")
+
+    def open_settings(self, *_args):
+        """Kivy's own settings panel (F1) is not for a kiosk: the room's settings sit behind a PIN."""
+        return False
+
+    def close_settings(self, *_args):
+        return False
+
+    def open_room_settings(self) -> None:
+        self.sm.get_screen("pin").reset(next_screen="settings")
+        self._go("pin")
+
+    def leave_settings(self) -> None:
+        self._go("session" if self.controller.session and self.controller.state != "finished"
+                 and self.controller.state != "ready" else "picker")
+
+    def set_practice(self, value: bool) -> None:
+        self.practice = bool(value)
+        self.services.save_setting("practice_mode", self.practice)
+
+    def set_volume(self, value: float) -> None:
+        self.services.set_volume(value)
+
+    def set_brightness(self, value: float) -> None:
+        self.dim = self.services.set_brightness(value)
+
+    def set_spoken(self, value: bool) -> None:
+        self.services.set_spoken(bool(value))
+
+    def leave(self) -> None:
+        """Leave the kiosk (only reachable behind the PIN)."""
+        log.info("leaving the kiosk from settings")
+        self.stop()
+
+    def log_pedal(self, line: str) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        self.pedal_log = ([f"{stamp}  {line}"] + list(self.pedal_log))[:12]
+
+    def show_notice(self, message: str) -> None:
+        """Show a one-line notice for a few seconds (no GPIO, no sound, a bad config ...)."""
+        log.warning("%s", message)
+        self._notices.append(message)
+        if not self.notice:
+            self._next_notice()
+
+    def _next_notice(self) -> None:
+        if self._notices:
+            self.notice = self._notices.pop(0)
+            self._notice_until = time.monotonic() + NOTICE_SECONDS
+        else:
+            self.notice = ""
+            self._notice_until = 0.0
+
+    def _go(self, name: str) -> None:
+        if self.sm.current != name:
+            self.sm.current = name
+        if name == "session":
+            self.refresh()
+
+    # -- keys ------------------------------------------------------------------------------------
+    def _on_key_down(self, _window, key, scancode, codepoint, modifiers):
+        if self.sm.current == "pin":
+            return self.sm.get_screen("pin").on_key(key, codepoint)
+        if self.sm.current == "picker" and self.sm.get_screen("picker").on_key(key):
+            return True
+        keymap = self.services.keymap
+        action = keymap.key_down(key, scancode, modifiers)
+        if action is None:
+            return keymap.swallows(key, scancode) or keymap.action_for(key, scancode) is not None
+        self.act(action, source="key")
+        return True
+
+    def _on_key_up(self, _window, key, scancode=None, *_args):
+        self.services.keymap.key_up(key, scancode)
+
+
+def rep_label(snap) -> str:
+    """``sweep 2 of 3-4`` for a paced step, ``3-4 sweeps`` for one that waits."""
+    if snap.kind != "reps" or snap.step is None:
+        return ""
+    step = snap.step
+    noun = getattr(step, "rep_name", None) or "rep"
+    low, high = step.reps_min, step.reps_max
+    target = str(low) if low == high else f"{low}-{high}"
+    if snap.rep:
+        return f"{noun} {snap.rep} of {target}"
+    return f"{target} {noun}s"
+
+
+def big_readout(snap) -> tuple[str, str, tuple]:
+    """The large digits, their caption and colour: time left, or time taken when the step waits."""
+    if snap.state == "finished":
+        return "0:00", "finished", theme.TEXT_DIM
+    remaining = snap.step_remaining_s
+    if remaining is not None and not snap.waiting and remaining > 0:
+        caption = "left"
+        if snap.min_reached and not snap.max_reached:
+            caption = "left · window reached"
+        return fmt_countdown(remaining), caption, theme.TEXT
+    elapsed = snap.step_elapsed_s or 0.0
+    if snap.max_reached:
+        return fmt_clock(elapsed), "past the window · tap when done", theme.LATE
+    if snap.min_reached:
+        return fmt_clock(elapsed), "window reached · tap when done", theme.GOOD
+    return fmt_clock(elapsed), "tap the pedal when done", theme.TEXT
+
+
+def wall_time(seconds_from_now: float) -> str:
+    return time.strftime("%H:%M", time.localtime(time.time() + max(0.0, seconds_from_now)))

@@ -1,0 +1,80 @@
+"""Kivy's settings for a kiosk, applied before Kivy opens its window.
+
+Kivy reads its environment and Config when first imported, so this module must run before any
+``kivy.core`` import. It keeps Kivy from writing log files (SD card wear: logs go to the journal
+through stderr), from reading a per-user config.ini, and from leaving on Escape.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class WindowChoice:
+    fullscreen: bool
+    size: tuple[int, int] | None
+    reason: str
+
+
+def can_own_screen(env: dict | None = None) -> bool:
+    """True on a console with a DRM device and no desktop: the kiosk takes the whole screen."""
+    env = os.environ if env is None else env
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return False
+    return any(Path("/dev/dri").glob("card*"))
+
+
+def choose_window(*, windowed: bool, size: tuple[int, int] | None, fullscreen_setting: str = "auto",
+                  env: dict | None = None) -> WindowChoice:
+    """Full screen on a console that can be owned (a Pi at boot), windowed on a desktop."""
+    env = os.environ if env is None else env
+    if windowed:
+        return WindowChoice(False, size or (800, 480), "--windowed")
+    if fullscreen_setting in ("true", "yes", "on", True):
+        return WindowChoice(True, size, "room config display.fullscreen")
+    if fullscreen_setting in ("false", "no", "off", False):
+        return WindowChoice(False, size or (800, 480), "room config display.fullscreen")
+    if can_own_screen(env):
+        return WindowChoice(True, size, "console with a DRM device")
+    return WindowChoice(False, size or (800, 480), "desktop session")
+
+
+def has_any_screen(env: dict | None = None) -> bool:
+    env = os.environ if env is None else env
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or any(Path("/dev/dri").glob("card*"))
+                or env.get("SDL_VIDEODRIVER"))
+
+
+def configure(choice: WindowChoice, *, home: Path | None = None, maxfps: int = 60,
+              rotation: int = 0, clock: str | None = None) -> None:
+    """Set Kivy's environment and Config for the kiosk window. Call before importing kivy.core."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_NO_CONFIG", "1")
+    if home is not None:
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("KIVY_HOME", str(home))
+    if clock:
+        os.environ.setdefault("KIVY_CLOCK", clock)
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "log_enable", "0")
+    Config.set("kivy", "pause_on_minimize", "0")
+    Config.set("graphics", "maxfps", str(maxfps))
+    Config.set("graphics", "rotation", str(rotation))
+    Config.set("graphics", "allow_screensaver", "0")
+    Config.set("graphics", "resizable", "0" if choice.fullscreen else "1")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    if choice.fullscreen:
+        Config.set("graphics", "fullscreen", "auto")
+        Config.set("graphics", "show_cursor", "0")
+    else:
+        Config.set("graphics", "fullscreen", "0")
+        Config.set("graphics", "show_cursor", "1")
+    if choice.size:
+        Config.set("graphics", "width", str(choice.size[0]))
+        Config.set("graphics", "height", str(choice.size[1]))

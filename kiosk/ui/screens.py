@@ -1,0 +1,226 @@
+"""Behaviour of the kiosk's screens; their layout is in kv/<screen>.kv."""
+
+from __future__ import annotations
+
+import hmac
+
+from kivy.app import App
+from kivy.factory import Factory
+from kivy.metrics import dp
+from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import Screen
+
+from kiosk.controller import length_choices
+from kiosk.routines.durations import fmt_clock, fmt_human, fmt_offset
+from kiosk.ui import theme
+
+
+class KioskRoot(FloatLayout):
+    """The screen manager with the notice bar, the cue flash and the dimmer above it."""
+
+
+class PickerScreen(Screen):
+    highlighted = NumericProperty(0)
+    routines = ListProperty([])
+
+    def populate(self, library) -> None:
+        self.routines = list(library.routines)
+        grid = self.ids.tiles
+        grid.clear_widgets()
+        for i, routine in enumerate(self.routines):
+            tile = Factory.RoutineTile(text=tile_text(routine))
+            tile.bind(on_release=lambda _w, r=routine: App.get_running_app().choose(r))
+            grid.add_widget(tile)
+        self.highlighted = 0
+        self._mark()
+        self.ids.empty.opacity = 0 if self.routines else 1
+
+    def move(self, delta: int) -> None:
+        if self.routines:
+            self.highlighted = (self.highlighted + delta) % len(self.routines)
+            self._mark()
+
+    def choose_highlighted(self) -> None:
+        if self.routines:
+            App.get_running_app().choose(self.routines[self.highlighted])
+
+    def on_key(self, key: int) -> bool:
+        """Arrow keys move between tiles on the picker; space and Enter choose (as a pedal tap)."""
+        moves = {273: -self.ids.tiles.cols, 274: self.ids.tiles.cols, 276: -1, 275: 1}
+        if key in moves:
+            self.move(moves[key])
+            return True
+        return False
+
+    def _mark(self) -> None:
+        tiles = list(reversed(self.ids.tiles.children))
+        for i, tile in enumerate(tiles):
+            tile.selected = i == self.highlighted
+
+
+def tile_text(routine) -> str:
+    from kiosk.routines.plan import make_plan
+
+    try:
+        plan = make_plan(routine, routine.length_s)
+        length = fmt_human(plan.total_s)
+        count = len(plan.steps)
+    except Exception:  # an unreachable default length still shows the tile
+        length, count = "?", 0
+    summary = routine.summary or ""
+    dim = _hex(theme.TEXT_DIM)
+    faint = _hex(theme.ACCENT)
+    return (f"[b]{_esc(routine.name)}[/b]\n[color={dim}]{_esc(summary)}[/color]\n"
+            f"[color={faint}]{length} · {count} steps[/color]")
+
+
+class ReadyScreen(Screen):
+    plan_rows = ListProperty([])
+    total_text = StringProperty("")
+    controller = ObjectProperty(None, allownone=True)
+
+    def populate(self, controller) -> None:
+        self.controller = controller
+        routine = controller.routine
+        lengths = self.ids.lengths
+        lengths.clear_widgets()
+        try:
+            choices = length_choices(routine, controller.skip)
+        except Exception:
+            choices = []
+        current = controller.plan.target_s
+        for length in choices:
+            button = Factory.ChoiceButton(text=fmt_human(length), selected=abs((current or -1) - length) < 1)
+            button.bind(on_release=lambda _w, s=length: self._replan(length_s=s))
+            lengths.add_widget(button)
+        skips = self.ids.skips
+        skips.clear_widgets()
+        for tag in routine.optional_tags:
+            left_out = tag in controller.skip
+            button = Factory.ChoiceButton(text=f"Leave out: {tag}" if not left_out else f"Left out: {tag}",
+                                          selected=left_out)
+            button.bind(on_release=lambda _w, t=tag: self._toggle_skip(t))
+            skips.add_widget(button)
+        plan = controller.plan
+        self.total_text = f"{fmt_human(plan.total_s)} in {len(plan.steps)} steps"
+        rows = self.ids.rows
+        rows.clear_widgets()
+        for step in plan.steps:
+            side = f"  ({step.side})" if step.side else ""
+            rows.add_widget(Factory.PlanRow(start=fmt_clock(step.start_s), name=step.name + side,
+                                            window=step.window_label, planned=fmt_clock(step.planned_s)))
+
+    def _replan(self, length_s=None, skip=None) -> None:
+        c = self.controller
+        skip = c.skip if skip is None else skip
+        length_s = c.length_s if length_s is None else length_s
+        app = App.get_running_app()
+        try:
+            app.choose(c.routine, length_s, skip)
+        except Exception:
+            # The chosen length is out of reach with these parts left out: fall back to the default.
+            app.choose(c.routine, None, skip)
+
+    def _toggle_skip(self, tag: str) -> None:
+        skip = set(self.controller.skip)
+        skip.symmetric_difference_update({tag})
+        self._replan(skip=tuple(sorted(skip)))
+
+
+class SessionScreen(Screen):
+    pass
+
+
+class SummaryScreen(Screen):
+    totals = StringProperty("")
+    remarks = StringProperty("")
+
+    def populate(self, controller) -> None:
+        session = controller.session
+        records = [r for r in session.records if r.actual_s is not None]
+        rows = self.ids.rows
+        rows.clear_widgets()
+        scale = max([max(r.max_s, r.actual_s, r.planned_s) for r in records] + [1.0])
+        remarks = []
+        planned_total = sum(r.planned_s for r in records)
+        actual_total = sum(r.actual_s for r in records)
+        for r in records:
+            verdict = verdict_of(r)
+            label = r.name + (f" ({r.side})" if r.side else "")
+            rows.add_widget(Factory.SummaryRow(name=label, actual=fmt_clock(r.actual_s), min_s=r.min_s,
+                                               max_s=r.max_s, planned_s=r.planned_s,
+                                               actual_s=r.actual_s, scale_s=scale, verdict=verdict))
+            if verdict == "short":
+                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
+            elif verdict == "over":
+                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
+        snap = controller.snapshot()
+        target = f" · booked {fmt_clock(snap.target_end_s)}" if snap and snap.target_end_s else ""
+        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(actual_total)} "
+                       f"({fmt_offset(actual_total - planned_total)}){target}")
+        self.remarks = ("All steps within their windows." if not remarks
+                        else "Outside their windows:\n" + "\n".join(remarks))
+
+
+def verdict_of(record) -> str:
+    """``short``, ``over`` or ``within``: how a step's actual time sat against its window."""
+    if record.kind == "manual" and record.min_s == record.max_s:
+        return "within"
+    if record.actual_s < record.min_s - 0.5:
+        return "short"
+    if record.actual_s > record.max_s + 0.5:
+        return "over"
+    return "within"
+
+
+class ErrorsScreen(Screen):
+    text = StringProperty("")
+
+    def populate(self, lines) -> None:
+        self.text = "\n\n".join(lines) if lines else "Every routine file loaded."
+
+
+class PinScreen(Screen):
+    entered = StringProperty("")
+    message = StringProperty("Enter the room PIN")
+    next_screen = StringProperty("settings")
+
+    def reset(self, next_screen: str = "settings") -> None:
+        self.entered = ""
+        self.message = "Enter the room PIN"
+        self.next_screen = next_screen
+
+    def press(self, digit: str) -> None:
+        if digit == "<":
+            self.entered = self.entered[:-1]
+            return
+        self.entered = (self.entered + digit)[:12]
+        pin = App.get_running_app().services.settings.get("pin") or ""
+        if len(self.entered) >= max(4, len(pin)):
+            if hmac.compare_digest(self.entered, pin or "0000"):
+                App.get_running_app()._go(self.next_screen)
+            else:
+                self.entered = ""
+                self.message = "Wrong PIN, try again"
+
+    def on_key(self, key: int, codepoint) -> bool:
+        if codepoint and codepoint.isdigit():
+            self.press(codepoint)
+        elif key == 8:
+            self.press("<")
+        elif key == 27:
+            App.get_running_app().leave_settings()
+        return True
+
+
+class SettingsScreen(Screen):
+    pass
+
+
+def _hex(rgba) -> str:
+    return "".join(f"{int(round(c * 255)):02x}" for c in rgba[:3])
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")

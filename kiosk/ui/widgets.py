@@ -1,0 +1,240 @@
+"""Widgets the screens share: brush-proof hold buttons, bars, and the planned-against-actual chart."""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.graphics import Color, Line, Rectangle, RoundedRectangle
+from kivy.metrics import dp
+from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, NumericProperty,
+                             StringProperty)
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+
+
+class HoldButton(Label):
+    """A button that acts only after it has been held for ``hold_s`` without sliding.
+
+    A brushed screen (oily fingers, a sleeve, a towel) gives short or sliding touches; neither
+    moves the session on. A fill shows how long is left to hold. Dispatches ``on_activate``.
+    """
+
+    hold_s = NumericProperty(0.3)
+    fill = NumericProperty(0.0)
+    bg = ColorProperty(theme.PANEL)
+    active_bg = ColorProperty(theme.PANEL_HI)
+    fill_color = ColorProperty(theme.ACCENT_DIM)
+    pressed = BooleanProperty(False)
+
+    __events__ = ("on_activate",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._touch = None
+        self._fired = False
+        self._event = None
+        self.bind(pos=self._redraw, size=self._redraw, fill=self._redraw, pressed=self._redraw,
+                  bg=self._redraw)
+        Clock.schedule_once(self._redraw, 0)
+
+    def _redraw(self, *_):
+        self.canvas.before.clear()
+        with self.canvas.before:
+            Color(rgba=self.active_bg if self.pressed else self.bg)
+            RoundedRectangle(pos=self.pos, size=self.size, radius=[dp(10)])
+            if self.fill > 0:
+                Color(rgba=self.fill_color)
+                RoundedRectangle(pos=self.pos, size=(self.width * min(1.0, self.fill), self.height),
+                                 radius=[dp(10)])
+
+    def on_touch_down(self, touch):
+        if self.disabled or not self.collide_point(*touch.pos) or self._touch is not None:
+            return super().on_touch_down(touch)
+        touch.grab(self)
+        self._touch = touch
+        self._fired = False
+        self.pressed = True
+        self._start = Clock.get_boottime()
+        self._event = Clock.schedule_interval(self._progress, 1 / 30.0)
+        return True
+
+    def on_touch_move(self, touch):
+        if touch is self._touch:
+            moved = abs(touch.x - touch.ox) + abs(touch.y - touch.oy)
+            if moved > dp(24) or not self.collide_point(*touch.pos):
+                self._cancel()
+            return True
+        return super().on_touch_move(touch)
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is self:
+            touch.ungrab(self)
+        if touch is self._touch:
+            if not self._fired and self._held() >= self.hold_s:
+                self._fire()
+            self._cancel()
+            return True
+        return super().on_touch_up(touch)
+
+    def _held(self) -> float:
+        return Clock.get_boottime() - self._start
+
+    def _progress(self, _dt):
+        if self._touch is None:
+            return False
+        self.fill = min(1.0, self._held() / self.hold_s) if self.hold_s else 1.0
+        if not self._fired and self.fill >= 1.0:
+            self._fire()
+        return None
+
+    def _fire(self):
+        self._fired = True
+        self.dispatch("on_activate")
+
+    def _cancel(self):
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        if self._touch is not None and self._touch.grab_current is self:
+            self._touch.ungrab(self)
+        self._touch = None
+        self.pressed = False
+        self.fill = 0.0
+
+    def on_activate(self):
+        pass
+
+
+class TapButton(ButtonBehavior, Label):
+    """An ordinary tap button for choices that move nothing on (tiles, lengths, settings)."""
+
+    bg = ColorProperty(theme.PANEL)
+    selected = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(pos=self._redraw, size=self._redraw, state=self._redraw, selected=self._redraw,
+                  bg=self._redraw)
+        Clock.schedule_once(self._redraw, 0)
+
+    def _redraw(self, *_):
+        self.canvas.before.clear()
+        with self.canvas.before:
+            if self.selected or self.state == "down":
+                Color(rgba=theme.PANEL_HI)
+            else:
+                Color(rgba=self.bg)
+            RoundedRectangle(pos=self.pos, size=self.size, radius=[dp(10)])
+            if self.selected:
+                Color(rgba=theme.ACCENT)
+                Line(rounded_rectangle=(self.x + 1, self.y + 1, self.width - 2, self.height - 2, dp(10)),
+                     width=dp(1.5))
+
+
+class Bar(Widget):
+    """A flat progress bar; ``marker`` (0..1, negative for none) draws a thin target line."""
+
+    value = NumericProperty(0.0)
+    color = ColorProperty(theme.ACCENT)
+    track = ColorProperty(theme.PANEL)
+    marker = NumericProperty(-1.0)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(pos=self._redraw, size=self._redraw, value=self._redraw, color=self._redraw,
+                  marker=self._redraw)
+        Clock.schedule_once(self._redraw, 0)
+
+    def _redraw(self, *_):
+        self.canvas.clear()
+        radius = [min(self.height / 2.0, dp(6))]
+        with self.canvas:
+            Color(rgba=self.track)
+            RoundedRectangle(pos=self.pos, size=self.size, radius=radius)
+            width = self.width * max(0.0, min(1.0, self.value))
+            if width > 0:
+                Color(rgba=self.color)
+                RoundedRectangle(pos=self.pos, size=(width, self.height), radius=radius)
+            if 0.0 <= self.marker <= 1.0:
+                Color(rgba=theme.TEXT_DIM)
+                x = self.x + self.width * self.marker
+                Rectangle(pos=(x - dp(1), self.y - dp(3)), size=(dp(2), self.height + dp(6)))
+
+
+class ChartRow(Widget):
+    """One step in the summary chart: its window as a band, the plan as a tick, the actual as a bar."""
+
+    min_s = NumericProperty(0.0)
+    max_s = NumericProperty(0.0)
+    planned_s = NumericProperty(0.0)
+    actual_s = NumericProperty(0.0)
+    scale_s = NumericProperty(1.0)
+    verdict = StringProperty("within")    # within | short | over
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(pos=self._redraw, size=self._redraw, actual_s=self._redraw, scale_s=self._redraw)
+        Clock.schedule_once(self._redraw, 0)
+
+    def _x(self, seconds: float) -> float:
+        return self.x + self.width * max(0.0, min(1.0, seconds / self.scale_s if self.scale_s else 0))
+
+    def _redraw(self, *_):
+        self.canvas.clear()
+        h = self.height
+        with self.canvas:
+            Color(rgba=theme.PANEL)
+            Rectangle(pos=(self._x(self.min_s), self.y + h * 0.15),
+                      size=(max(dp(2), self._x(self.max_s) - self._x(self.min_s)), h * 0.7))
+            colour = {"short": theme.EARLY, "over": theme.LATE}.get(self.verdict, theme.GOOD)
+            Color(rgba=colour)
+            Rectangle(pos=(self.x, self.y + h * 0.32), size=(self._x(self.actual_s) - self.x, h * 0.36))
+            Color(rgba=theme.TEXT_DIM)
+            Rectangle(pos=(self._x(self.planned_s) - dp(1), self.y + h * 0.05), size=(dp(2), h * 0.9))
+
+
+class Flash(Widget):
+    """A brief warm glow around the screen edge: the visual cue when there is no sound."""
+
+    level = NumericProperty(0.0)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(pos=self._redraw, size=self._redraw, level=self._redraw)
+
+    def _redraw(self, *_):
+        self.canvas.clear()
+        if self.level <= 0:
+            return
+        r, g, b, a = theme.FLASH
+        with self.canvas:
+            Color(r, g, b, a * self.level)
+            Line(rectangle=(self.x + dp(4), self.y + dp(4), self.width - dp(8), self.height - dp(8)),
+                 width=dp(8))
+
+
+
+
+class PlanRow(BoxLayout):
+    """One line of the plan on the ready screen: start, step, window, planned time."""
+
+    start = StringProperty("")
+    name = StringProperty("")
+    window = StringProperty("")
+    planned = StringProperty("")
+
+
+class SummaryRow(BoxLayout):
+    """One line of the summary: the step, its chart row, the time it took."""
+
+    name = StringProperty("")
+    actual = StringProperty("")
+    min_s = NumericProperty(0.0)
+    max_s = NumericProperty(0.0)
+    planned_s = NumericProperty(0.0)
+    actual_s = NumericProperty(0.0)
+    scale_s = NumericProperty(1.0)
+    verdict = StringProperty("within")
