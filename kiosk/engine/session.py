@@ -405,7 +405,15 @@ class Session(StateMixin):
 
     @property
     def fraction(self) -> float:
+        """The common fraction later windows sit at now."""
         return self._f
+
+    @property
+    def grace_until(self) -> float | None:
+        """Clock time until which ``advance`` is ignored (the current step just started by itself)."""
+        if self.state != "running" or not self._step_auto_started or self.grace_s <= 0:
+            return None
+        return self._abs(self._step_start + self.grace_s)
 
     def snapshot(self, now: float | None = None) -> Snapshot:
         """What a screen shows at ``now``; call :meth:`tick` first so no event is missed."""

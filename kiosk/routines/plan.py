@@ -91,24 +91,29 @@ class Plan:
         """The ``kiosk plan --json`` object; other scripts rely on exactly this shape."""
         return {
             "routine": self.routine.name,
-            "total_s": self.total_s,
-            "min_total_s": self.min_total_s,
-            "max_total_s": self.max_total_s,
+            "total_s": _seconds(self.total_s),
+            "min_total_s": _seconds(self.min_total_s),
+            "max_total_s": _seconds(self.max_total_s),
             "steps": [
                 {
                     "index": s.index,
                     "name": s.name,
                     "side": s.side,
                     "kind": s.kind,
-                    "planned_s": s.planned_s,
-                    "min_s": s.min_s,
-                    "max_s": s.max_s,
-                    "start_s": s.start_s,
+                    "planned_s": _seconds(s.planned_s),
+                    "min_s": _seconds(s.min_s),
+                    "max_s": _seconds(s.max_s),
+                    "start_s": _seconds(s.start_s),
                     "reps": s.reps,
                 }
                 for s in self.steps
             ],
         }
+
+
+def _seconds(value: float) -> float:
+    """Seconds for output, to the microsecond: sums of fractions leave float dust (1800.0000000000002)."""
+    return round(value, 6)
 
 
 # --- durations at a fraction ---------------------------------------------------------------
