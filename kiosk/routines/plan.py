@@ -193,7 +193,7 @@ def _just_below(f: float) -> float:
 def _nearer(steps: Sequence[PlannedStep], budget_s: float, below: float, above: float) -> float:
     under = budget_s - total_at(steps, below)
     over = total_at(steps, above) - budget_s
-    return below if under <= over else above
+    return below if under <= over + TOLERANCE_S else above
 
 
 # --- expansion --------------------------------------------------------------------------------
