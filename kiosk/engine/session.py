@@ -92,7 +92,7 @@ class Session(StateMixin):
             self._f = fit_fraction(self._steps, self.target_s)
         self._rest = total_at(self._steps, self._f)
         self._half = (self.target_s if self.target_s is not None else self._rest) / 2.0
-        self._halfway_done = False
+        self._halfway_done = self._half <= 0  # nothing planned: no middle to mark
         self._step_start = self._step_paused = self._step_planned = 0.0
         self._step_reps: int | None = None
         self._step_extended = 0.0
