@@ -136,7 +136,7 @@ def build_services(args, *, clock=None, config=None, config_problems=(), fullscr
     clock = clock or MonotonicClock()
     notices: list[str] = []
     for problem in config_problems:
-        notices.append(f"Room config: {problem} — running on defaults for that setting")
+        notices.append(f"Room config: {problem} (running on the default for it)")
 
     library = Library.load(routine_folders(args, config))
     data_dir = resolve_data_dir(args, config)
@@ -150,9 +150,12 @@ def build_services(args, *, clock=None, config=None, config_problems=(), fullscr
     }
     settings = LocalSettings(data_dir / "settings.json" if data_dir else None, defaults)
     controller = Controller(clock)
+    from kiosk.platform.backlight import Backlight
+
+    backlight = Backlight.find() if fullscreen else None  # a desktop's own backlight is not ours
     keymap = KeyMap(getattr(config, "keys", None) or {})
     services = Services(controller=controller, library=library, settings=settings, keymap=keymap,
-                        fullscreen=fullscreen, notices=notices)
+                        fullscreen=fullscreen, notices=notices, brightness=backlight)
 
     routine_path = args.routine or getattr(config, "default_routine", None)
     if routine_path:
@@ -178,20 +181,51 @@ def open_routine(services: Services, path: Path, length_s, skip) -> None:
 
 
 def resolve_data_dir(args, config) -> Path | None:
-    """``--data-dir``, then the room config, then the platform's user data folder."""
-    raw = args.data_dir or getattr(config, "data_dir", None)
-    if raw:
-        path = Path(raw).expanduser()
-    else:
-        from kiosk.config import data_dir_default
+    """The data directory (``--data-dir``, the room config, the user data folder), created; None if unusable."""
+    from kiosk import config as room_config
 
-        path = data_dir_default()
+    raw = getattr(args, "data_dir", None)
+    path = room_config.resolve_data_dir(raw, config) if config is not None else (
+        Path(raw).expanduser() if raw else room_config.data_dir_default())
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         log.warning("data directory %s is not usable: %s", path, exc)
         return None
     return path
+
+
+def attach_pedals(app, services: Services, config) -> None:
+    """Open the room's foot switches; their actions reach the app on Kivy's main thread only."""
+    from kiosk.inputs.footswitch import open_pedals
+    from kiosk.inputs.handoff import MainThreadHandoff
+
+    handoff = MainThreadHandoff(lambda action, source: app.act(action, source))
+    pedals = getattr(config, "pedals", None) or ()
+    switches, notices = open_pedals(pedals, handoff.sink("pedal"))
+    for switch in switches:
+        switch.when_gesture = lambda gesture, action, name=switch.name: handoff.call(
+            app.log_pedal, f"{name}: {gesture} -> {action.value if action else 'nothing'}")
+        log.info("listening to %s", switch.name)
+    services.notices.extend(notices)
+    services.closers.append(handoff.close)
+    services.closers.extend(switch.close for switch in switches)
+
+
+def attach_systemd(app, services: Services) -> None:
+    """READY=1 once the first frame is up; watchdog pings from the UI loop, so a frozen screen restarts."""
+    import time
+
+    from kiosk.platform.sdnotify import Notifier, Watchdog
+
+    notifier = Notifier.from_env()
+    if not notifier.enabled:
+        return
+    watchdog = Watchdog.from_env(notifier)
+    app.first_frame_callbacks.append(lambda: notifier.ready("showing the kiosk"))
+    if watchdog.enabled:
+        services.frame_hooks.append(lambda: watchdog.tick(time.monotonic()))
+    services.closers.append(lambda: notifier.stopping("leaving the kiosk"))
 
 
 def run_kiosk(args) -> int:
@@ -201,21 +235,22 @@ def run_kiosk(args) -> int:
     from kiosk.ui import bootstrap
 
     config, problems = load_config(args.config)
-    display = getattr(config, "display", None)
-    choice = bootstrap.choose_window(windowed=args.windowed, size=args.size or getattr(display, "size", None),
-                                     fullscreen_setting=str(getattr(display, "fullscreen", "auto")).lower())
+    display = config.display
+    choice = bootstrap.choose_window(windowed=args.windowed, size=args.size or display.size,
+                                     fullscreen=display.fullscreen)
     if not choice.fullscreen and not bootstrap.has_any_screen():
         print("kiosk run: error: no screen here (no $DISPLAY, no Wayland, no /dev/dri); run it on the "
               "Pi's console, in a desktop session, or under Xvfb", file=sys.stderr)
         return 1
     data_dir = resolve_data_dir(args, config)
-    bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None,
-                        rotation=int(getattr(display, "rotation", 0) or 0))
+    bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
     services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen)
 
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(services)
+    attach_pedals(app, services, config)
+    attach_systemd(app, services)
     app.run()
     return 0

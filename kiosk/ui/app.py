@@ -93,6 +93,7 @@ class KioskApp(App):
         return root
 
     def on_start(self):
+        self.dim = self.services.set_brightness(self.services.brightness_percent / 100.0)
         self.sm.get_screen("picker").populate(self.library)
         self.sm.get_screen("errors").populate(self.library.error_lines())
         for message in self.services.notices:
@@ -102,7 +103,7 @@ class KioskApp(App):
             self.resume_message = self.services.resume_message
             self._go("session")
         elif start == "ready" and self.controller.session is not None:
-            self._go("ready")
+            self._show_ready()
         else:
             self._go("picker")
         if self.library.errors:
@@ -214,7 +215,10 @@ class KioskApp(App):
     def choose(self, routine, length_s=None, skip=()) -> None:
         """Open a routine's ready screen with the plan for the chosen length and parts."""
         self.controller.choose(routine, length_s, skip)
-        self.routine_title = routine.name
+        self._show_ready()
+
+    def _show_ready(self) -> None:
+        self.routine_title = self.controller.routine.name
         self.sm.get_screen("ready").populate(self.controller)
         self._go("ready")
 

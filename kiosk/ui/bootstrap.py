@@ -27,15 +27,18 @@ def can_own_screen(env: dict | None = None) -> bool:
     return any(Path("/dev/dri").glob("card*"))
 
 
-def choose_window(*, windowed: bool, size: tuple[int, int] | None, fullscreen_setting: str = "auto",
+def choose_window(*, windowed: bool, size: tuple[int, int] | None, fullscreen: bool | None = None,
                   env: dict | None = None) -> WindowChoice:
-    """Full screen on a console that can be owned (a Pi at boot), windowed on a desktop."""
+    """Full screen on a console that can be owned (a Pi at boot), windowed on a desktop.
+
+    ``fullscreen`` is the room config's choice: None (auto), True or False.
+    """
     env = os.environ if env is None else env
     if windowed:
         return WindowChoice(False, size or (800, 480), "--windowed")
-    if fullscreen_setting in ("true", "yes", "on", True):
+    if fullscreen is True:
         return WindowChoice(True, size, "room config display.fullscreen")
-    if fullscreen_setting in ("false", "no", "off", False):
+    if fullscreen is False:
         return WindowChoice(False, size or (800, 480), "room config display.fullscreen")
     if can_own_screen(env):
         return WindowChoice(True, size, "console with a DRM device")

@@ -12,6 +12,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk.controller import length_choices
+from kiosk.routines.plan import reachable
 from kiosk.routines.durations import fmt_clock, fmt_human, fmt_offset
 from kiosk.ui import theme
 
@@ -116,11 +117,13 @@ class ReadyScreen(Screen):
         skip = c.skip if skip is None else skip
         length_s = c.length_s if length_s is None else length_s
         app = App.get_running_app()
-        try:
-            app.choose(c.routine, length_s, skip)
-        except Exception:
-            # The chosen length is out of reach with these parts left out: fall back to the default.
-            app.choose(c.routine, None, skip)
+        if length_s is None:
+            length_s = c.routine.length_s
+        if length_s is not None:
+            # Leaving parts out can put the booked length out of reach: take the nearest reachable.
+            low, high = reachable(c.routine, skip)
+            length_s = min(max(length_s, low), high)
+        app.choose(c.routine, length_s, skip)
 
     def _toggle_skip(self, tag: str) -> None:
         skip = set(self.controller.skip)
@@ -145,8 +148,9 @@ class SummaryScreen(Screen):
         remarks = []
         planned_total = sum(r.planned_s for r in records)
         actual_total = sum(r.actual_s for r in records)
+        steps = controller.plan.steps
         for r in records:
-            verdict = verdict_of(r)
+            verdict = verdict_of(r, steps[r.index])
             label = r.name + (f" ({r.side})" if r.side else "")
             rows.add_widget(Factory.SummaryRow(name=label, actual=fmt_clock(r.actual_s), min_s=r.min_s,
                                                max_s=r.max_s, planned_s=r.planned_s,
@@ -163,9 +167,12 @@ class SummaryScreen(Screen):
                         else "Outside their windows:\n" + "\n".join(remarks))
 
 
-def verdict_of(record) -> str:
-    """``short``, ``over`` or ``within``: how a step's actual time sat against its window."""
-    if record.kind == "manual" and record.min_s == record.max_s:
+def verdict_of(record, step) -> str:
+    """``short``, ``over`` or ``within``: how a step's actual time sat against its window.
+
+    Only steps with a real window are judged: a step that waits for the therapist has an estimate.
+    """
+    if not (step.kind == "timed" or step.paced):
         return "within"
     if record.actual_s < record.min_s - 0.5:
         return "short"
