@@ -1,0 +1,399 @@
+"""The session journal: what the kiosk records about each session, and how it comes back after a crash.
+
+The kiosk calls :meth:`Journal.begin` when a session starts, :meth:`Journal.on_events` with every
+batch of engine events and :meth:`Journal.autosave` every second or so. Each call does its
+bookkeeping on the caller's thread (cheap: a ``to_dict`` and a few numbers) and hands one job to the
+writer thread. A step's record and the resume state that counts it are written in one transaction,
+so after a kill the history and the resume point always agree. The journal never raises into the
+kiosk: a disk problem sets :attr:`Journal.notice` and the session goes on unrecorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from kiosk.engine.events import Event, Paused, SessionFinished, StepEnded, StepStarted
+from kiosk.errors import KioskError
+from kiosk.journal import store
+from kiosk.journal.writer import Writer
+
+if TYPE_CHECKING:
+    from kiosk.engine.clock import Clock
+    from kiosk.engine.session import Session
+
+log = logging.getLogger(__name__)
+
+#: Default longest gap between two saves of a running session (seconds).
+SAVE_EVERY_S = 5.0
+#: Default age beyond which an interrupted session is closed rather than resumed (seconds).
+RESUME_MAX_AGE_S = 3 * 3600.0
+
+
+@dataclass(frozen=True)
+class ResumeInfo:
+    """An interrupted session the kiosk can continue: enough to re-plan it and restore the engine."""
+
+    session_id: int
+    routine: str
+    routine_path: str
+    routine_hash: str
+    target_s: float | None
+    skip: tuple[str, ...]
+    state: dict
+    saved_at: float  #: wall-clock time of the last save (epoch seconds)
+    step_index: int | None
+    room: str = ""
+    extra: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def step_name(self) -> str | None:
+        """Name of the step the session was on (from the saved records' plan), if known."""
+        return self.extra.get("step_name")
+
+
+@dataclass
+class _Live:
+    """What the journal keeps in memory about a session this process is running."""
+
+    session_id: int
+    recorded: int  # session.records already handed to the writer
+    origins: list  # [[from session time s, wall ms of session time 0]], one per process that ran it
+    pauses: int = 0  # pauses in the current step
+    last_save: float = float("-inf")  # engine clock time of the last save
+    saving: list = field(default_factory=lambda: [False])  # an autosave is queued (shared with its job)
+
+    def wall_ms(self, session_s: float) -> int:
+        """Wall time of a moment in session time, through the origin of the run it fell in.
+
+        A run that resumed from a save at session time ``start`` owns the moments after it; the
+        moment of the save itself belongs to the run that saved it.
+        """
+        origin = self.origins[0][1]
+        for start, ms in self.origins[1:]:
+            if session_s > start + 1e-9:
+                origin = ms
+        return int(round(origin + session_s * 1000.0))
+
+
+def file_hash(path: Path | str) -> str:
+    """SHA-256 of a file's bytes ('' when it cannot be read): a resume never runs on an edited routine."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _elapsed(session: "Session", now: float) -> float:
+    return session.snapshot(now).session_elapsed_s if session.state in ("running", "paused") else 0.0
+
+
+def _status(session: "Session") -> str:
+    return "paused" if session.state == "paused" else "running"
+
+
+class Journal:
+    """SQLite history and crash-resume points for the sessions one kiosk runs."""
+
+    def __init__(self, path: Path, *, room: str = "", writer: Writer | None, next_id: int,
+                 notice: str | None = None, save_every_s: float = SAVE_EVERY_S,
+                 wall: Callable[[], float] = time.time):
+        self.path = path
+        self.room = room
+        self.save_every_s = float(save_every_s)
+        self.notice: str | None = notice
+        self._writer = writer
+        self._next_id = next_id
+        self._wall = wall
+        self._live: dict[int, _Live] = {}
+        self._pending: dict[int, ResumeInfo] = {}
+
+    # --- opening and closing ----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path | str, *, room: str = "", save_every_s: float = SAVE_EVERY_S,
+             wall: Callable[[], float] = time.time,
+             connect: Callable[[Path], sqlite3.Connection] = store.connect) -> "Journal":
+        """The journal in ``data_dir`` (created with its database if need be); never raises.
+
+        When the folder or the file cannot be used, the journal records nothing and says why in
+        :attr:`notice`; the kiosk works on without history or resume.
+        """
+        data_dir = Path(data_dir).expanduser()
+        path = store.database_path(data_dir)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            conn = connect(path)
+            try:
+                store.ensure_schema(conn, str(path))
+                next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions").fetchone()[0])
+            finally:
+                conn.close()
+        except (OSError, sqlite3.Error, KioskError) as exc:
+            log.warning("journal %s unusable: %s", path, exc)
+            notice = str(exc) if isinstance(exc, KioskError) else store.describe_failure(exc, data_dir)
+            return cls(path, room=room, writer=None, next_id=1, notice=notice,
+                       save_every_s=save_every_s, wall=wall)
+        journal = cls(path, room=room, writer=None, next_id=next_id, save_every_s=save_every_s, wall=wall)
+        journal._writer = Writer(path, journal._failed, connect=connect)
+        return journal
+
+    @property
+    def enabled(self) -> bool:
+        """Whether anything gets recorded (False when the data folder could not be used)."""
+        return self._writer is not None
+
+    def flush(self, timeout: float | None = 5.0) -> bool:
+        """Wait until everything handed over so far is on disk (tests, shutdown)."""
+        return self._writer.flush(timeout) if self._writer else True
+
+    def close(self, timeout: float | None = 10.0) -> None:
+        """Write what is queued and stop the writer thread."""
+        if self._writer is not None:
+            self._writer.close(timeout)
+
+    def _failed(self, exc: BaseException) -> None:
+        if self.notice is None:  # the first problem is the one shown; it does not flicker
+            self.notice = store.describe_failure(exc, self.path.parent)
+
+    def _submit(self, job) -> None:
+        if self._writer is not None:
+            self._writer.submit(job)
+
+    # --- recording --------------------------------------------------------------------------
+
+    def begin(self, session: "Session", *, routine_path: str | Path) -> int:
+        """Record a new session (normally just after ``session.start()``); returns its id."""
+        session_id = self._next_id
+        self._next_id += 1
+        now = session.clock.now()
+        wall = self._wall()
+        elapsed = _elapsed(session, now)
+        origin = store.to_ms(wall - elapsed)
+        live = _Live(session_id, recorded=0, origins=[[0.0, origin]], last_save=now)
+        self._live[session_id] = live
+        path = Path(routine_path).expanduser().resolve()
+        plan = session.plan
+        row = dict(
+            id=session_id, routine=plan.routine.name, room=self.room, target_s=session.target_s,
+            started_at=origin, status=_status(session), routine_path=str(path),
+            routine_hash=file_hash(path), skip=json.dumps(list(plan.skipped)),
+        )
+        steps = self._new_steps(live, session, ())
+        save = self._save_args(live, session, now, wall)
+
+        def job(conn: sqlite3.Connection) -> None:
+            store.insert_session(conn, row)
+            store.insert_steps(conn, session_id, steps)
+            store.save_state(conn, session_id, **save)
+
+        self._submit(job)
+        return session_id
+
+    def on_events(self, session_id: int, events: Iterable[Event], session: "Session") -> None:
+        """Record what ``events`` say (ended steps, the end) and save the resume point."""
+        events = list(events)
+        if not events:
+            return
+        live = self._live.get(session_id)
+        if live is None:
+            log.warning("journal: events for session %s, which this kiosk did not begin or resume", session_id)
+            return
+        now = session.clock.now()
+        wall = self._wall()
+        steps = self._new_steps(live, session, events)
+        finished = next((e for e in events if isinstance(e, SessionFinished)), None)
+        if finished is not None:
+            how = finished.how if finished.how in ("finished", "stopped") else "stopped"
+            ended = store.to_ms(wall - (now - finished.at))
+            self._live.pop(session_id, None)
+
+            def end_job(conn: sqlite3.Connection) -> None:
+                store.insert_steps(conn, session_id, steps)
+                store.end_session(conn, session_id, status=how, ended_at=ended)
+
+            self._submit(end_job)
+            return
+        save = self._save_args(live, session, now, wall)
+        live.last_save = now
+
+        def job(conn: sqlite3.Connection) -> None:
+            store.insert_steps(conn, session_id, steps)
+            store.save_state(conn, session_id, **save)
+
+        self._submit(job)
+
+    def autosave(self, session_id: int, session: "Session") -> bool:
+        """Save a running session's resume point if ``save_every_s`` has passed; call it often.
+
+        Cheap when there is nothing to do: a paused or idle session changes only through events,
+        which :meth:`on_events` saves already. Returns whether a save was handed to the writer.
+        """
+        live = self._live.get(session_id)
+        if live is None or session.state != "running" or live.saving[0]:
+            return False
+        now = session.clock.now()
+        if now - live.last_save < self.save_every_s:
+            return False
+        save = self._save_args(live, session, now, self._wall())
+        live.last_save = now
+        flag = live.saving
+        flag[0] = True
+
+        def job(conn: sqlite3.Connection) -> None:
+            try:
+                store.save_state(conn, session_id, **save)
+            finally:
+                flag[0] = False
+
+        self._submit(job)
+        return True
+
+    def _new_steps(self, live: _Live, session: "Session", events: Iterable[Event]) -> list[dict]:
+        """Rows for the step records the journal has not handed over yet (pause counts from events)."""
+        pauses_at_end: list[int] = []
+        for event in events:
+            if isinstance(event, Paused):
+                live.pauses += 1
+            elif isinstance(event, StepEnded):
+                pauses_at_end.append(live.pauses)
+            elif isinstance(event, StepStarted):
+                live.pauses = 0
+        rows = []
+        for k, rec in enumerate(session.records[live.recorded:]):
+            rows.append(dict(
+                run=live.recorded + k, idx=rec.index, name=rec.name, side=rec.side,
+                planned_s=rec.planned_s, min_s=rec.min_s, max_s=rec.max_s, actual_s=rec.actual_s,
+                started_at=live.wall_ms(rec.started_s), reps=rec.reps_done,
+                pauses=pauses_at_end[k] if k < len(pauses_at_end) else 0, paused_s=rec.paused_s,
+                extends=rec.extends, how=rec.how, timing=rec.timing,
+            ))
+        live.recorded = len(session.records)
+        return rows
+
+    def _save_args(self, live: _Live, session: "Session", now: float, wall: float) -> dict:
+        index = session.index
+        extra = {
+            "origins": live.origins, "pauses": live.pauses,
+            "step_name": session.plan.steps[index].name if index is not None else None,
+        }
+        return dict(status=_status(session), saved_at=store.to_ms(wall), step_index=index,
+                    state=session.to_dict(now), extra=json.loads(json.dumps(extra)))
+
+    # --- resuming ---------------------------------------------------------------------------
+
+    def pending_resume(self, max_age_s: float = RESUME_MAX_AGE_S) -> ResumeInfo | None:
+        """The session an unclean stop interrupted, if it can and should be continued.
+
+        Every other unfinished session (too old, its routine file edited or gone, nothing saved,
+        or an older one) is closed as interrupted here.
+        """
+        if self._writer is None:
+            return None
+        try:
+            conn = store.connect_readonly(self.path)
+            try:
+                conn.row_factory = sqlite3.Row
+                rows = conn.execute(
+                    "SELECT s.*, r.saved_at AS saved_at, r.step_index AS step_index, r.state AS state,"
+                    " r.extra AS extra FROM sessions s LEFT JOIN resume r ON r.session_id = s.id"
+                    " WHERE s.status IN ('running', 'paused') ORDER BY s.id DESC"
+                ).fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
+        found: ResumeInfo | None = None
+        now_ms = store.to_ms(self._wall())
+        for row in rows:
+            if row["id"] in self._live:
+                continue
+            reason = None
+            if found is not None:
+                reason = "a later session was interrupted too"
+            elif row["state"] is None:
+                reason = "nothing was saved"
+            elif now_ms - row["saved_at"] > max_age_s * 1000.0:
+                reason = f"saved {(now_ms - row['saved_at']) / 60000.0:.0f} min ago"
+            elif not Path(row["routine_path"]).is_file():
+                reason = f"{row['routine_path']} is gone"
+            elif file_hash(row["routine_path"]) != row["routine_hash"]:
+                reason = f"{row['routine_path']} changed since"
+            if reason is not None:
+                log.info("journal: session %s closed as interrupted (%s)", row["id"], reason)
+                self.interrupted(row["id"])
+                continue
+            try:
+                state, extra = json.loads(row["state"]), json.loads(row["extra"] or "{}")
+            except ValueError:
+                self.interrupted(row["id"])
+                continue
+            found = ResumeInfo(
+                session_id=row["id"], routine=row["routine"], routine_path=row["routine_path"],
+                routine_hash=row["routine_hash"], target_s=row["target_s"],
+                skip=tuple(json.loads(row["skip"] or "[]")), state=state,
+                saved_at=row["saved_at"] / 1000.0, step_index=row["step_index"], room=row["room"],
+                extra=extra,
+            )
+        if found is not None:
+            self._pending[found.session_id] = found
+        return found
+
+    def restore(self, info: ResumeInfo, clock: "Clock", now: float | None = None) -> "Session | None":
+        """Re-plan ``info``'s routine, restore the engine there, paused, and carry on recording.
+
+        Returns ``None`` (and closes the session as interrupted) when it cannot be restored
+        exactly, for example when the routine no longer plans the same steps.
+        """
+        from kiosk.engine.session import Session
+        from kiosk.routines.loader import load_routine
+        from kiosk.routines.plan import make_plan
+
+        try:
+            routine = load_routine(info.routine_path)
+            plan = make_plan(routine, info.target_s, info.skip, use_length=False)
+            session = Session.from_dict(info.state, plan, clock, now)
+        except (KioskError, OSError, KeyError, TypeError, ValueError) as exc:
+            log.warning("journal: session %s cannot be resumed: %s", info.session_id, exc)
+            self.interrupted(info.session_id)
+            return None
+        events = session.pause(now) if session.state == "running" else []
+        self.resumed(info.session_id, session)
+        self.on_events(info.session_id, events, session)
+        return session
+
+    def resumed(self, session_id: int, session: "Session | None" = None) -> None:
+        """The kiosk continues ``session_id`` (restored from :meth:`pending_resume`'s state)."""
+        info = self._pending.pop(session_id, None)
+        if info is None:
+            log.warning("journal: resumed(%s) without pending_resume()", session_id)
+            return
+        extra = info.extra
+        origins = [list(o) for o in extra.get("origins") or []]
+        saved_elapsed = info.state.get("elapsed_s") or 0.0
+        if session is not None:
+            now = session.clock.now()
+            recorded = len(session.records)
+            elapsed = _elapsed(session, now)
+        else:
+            now, recorded, elapsed = float("-inf"), len(info.state.get("records", ())), saved_elapsed
+        if not origins:  # saved without them: the session's start as seen from its last save
+            origins = [[0.0, store.to_ms(info.saved_at - saved_elapsed)]]
+        origins.append([saved_elapsed, store.to_ms(self._wall() - elapsed)])
+        live = _Live(session_id, recorded=recorded, origins=origins, pauses=int(extra.get("pauses", 0)),
+                     last_save=now)
+        self._live[session_id] = live
+        self._submit(lambda conn: store.mark_resumed(conn, session_id))
+
+    def interrupted(self, session_id: int) -> None:
+        """Close a session that will not be continued; it ends at its last save."""
+        self._live.pop(session_id, None)
+        self._pending.pop(session_id, None)
+        self._submit(lambda conn: store.end_session(conn, session_id, status="interrupted", ended_at=None))

@@ -1,0 +1,135 @@
+"""Opening the journal's SQLite file, and the few statements that write to it.
+
+WAL with ``synchronous=FULL``: a committed record survives a power cut (NORMAL may lose the last
+commits on an SD card). Every write function runs inside one transaction the caller opened, so
+a step's record and the resume state that counts it always land together.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.journal import schema
+
+FILENAME = "kiosk.sqlite3"
+#: How long a connection waits for another one's write lock before giving up (seconds).
+BUSY_TIMEOUT_S = 5.0
+
+
+def database_path(data_dir: Path | str) -> Path:
+    return Path(data_dir) / FILENAME
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """A read-write connection in autocommit mode (transactions are explicit), WAL, FULL sync."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect_readonly(path: Path | str) -> sqlite3.Connection:
+    """A connection that can never write or create the file (for ``kiosk history``)."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+
+
+# --- times ------------------------------------------------------------------------------------
+
+
+def to_ms(seconds: float) -> int:
+    """Epoch seconds as whole milliseconds, the journal's time unit."""
+    return int(round(seconds * 1000.0))
+
+
+def iso(ms: int | None) -> str | None:
+    """ISO 8601 in local time with its UTC offset and milliseconds: ``2026-11-21T10:02:03.045+01:00``."""
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000.0).astimezone().isoformat(timespec="milliseconds")
+
+
+# --- problems ---------------------------------------------------------------------------------
+
+
+def describe_failure(exc: BaseException, where: Path | str) -> str:
+    """A sentence for the screen: what went wrong with the journal and what to do about it."""
+    text = str(exc).lower()
+    code = getattr(exc, "errno", None) or getattr(exc, "sqlite_errorcode", None)
+    if code in (errno.ENOSPC, getattr(sqlite3, "SQLITE_FULL", 13)) or "full" in text:
+        return (f"Session history paused: the disk holding {where} is full. The session goes on; "
+                "free some space to record again.")
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM, getattr(sqlite3, "SQLITE_READONLY", 8)) or \
+            "readonly" in text or "read-only" in text or "permission" in text:
+        return (f"Session history is off: {where} cannot be written (read-only). The session goes on; "
+                "set a writable data_dir in the room config.")
+    return f"Session history is off: {where}: {exc}. The session goes on."
+
+
+# --- writes (each inside the caller's transaction) --------------------------------------------
+
+
+def insert_session(conn: sqlite3.Connection, row: dict) -> None:
+    conn.execute(
+        "INSERT INTO sessions (id, routine, room, target_s, started_at, status, routine_path,"
+        " routine_hash, skip) VALUES (:id, :routine, :room, :target_s, :started_at, :status,"
+        " :routine_path, :routine_hash, :skip)",
+        row,
+    )
+
+
+def insert_steps(conn: sqlite3.Connection, session_id: int, steps: list[dict]) -> None:
+    """Record step runs; a run already recorded (same session and run number) is kept as it was."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO steps (session_id, run, idx, name, side, planned_s, min_s, max_s,"
+        " actual_s, started_at, reps, pauses, paused_s, extends, how, timing) VALUES (:session_id,"
+        " :run, :idx, :name, :side, :planned_s, :min_s, :max_s, :actual_s, :started_at, :reps,"
+        " :pauses, :paused_s, :extends, :how, :timing)",
+        [dict(step, session_id=session_id) for step in steps],
+    )
+
+
+def save_state(conn: sqlite3.Connection, session_id: int, *, status: str, saved_at: int,
+               step_index: int | None, state: dict, extra: dict) -> None:
+    """The session's resume point, replacing the previous one, and its running status."""
+    conn.execute("UPDATE sessions SET status = ? WHERE id = ?", (status, session_id))
+    conn.execute(
+        "INSERT OR REPLACE INTO resume (session_id, saved_at, step_index, state, extra)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (session_id, saved_at, step_index, json.dumps(state, separators=(",", ":")),
+         json.dumps(extra, separators=(",", ":"))),
+    )
+
+
+def end_session(conn: sqlite3.Connection, session_id: int, *, status: str, ended_at: int | None) -> None:
+    """Close a session (finished, stopped or interrupted); its resume point goes with it.
+
+    Without ``ended_at`` the session ends when it was last saved (or when it started).
+    """
+    if ended_at is None:
+        conn.execute(
+            "UPDATE sessions SET status = ?, ended_at = COALESCE((SELECT saved_at FROM resume WHERE"
+            " session_id = sessions.id), started_at) WHERE id = ?",
+            (status, session_id),
+        )
+    else:
+        conn.execute("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?", (status, ended_at, session_id))
+    conn.execute("DELETE FROM resume WHERE session_id = ?", (session_id,))
+
+
+def mark_resumed(conn: sqlite3.Connection, session_id: int) -> None:
+    conn.execute("UPDATE sessions SET resumes = resumes + 1 WHERE id = ?", (session_id,))
+
+
+def ensure_schema(conn: sqlite3.Connection, where: str) -> None:
+    """Create or upgrade the tables (see :mod:`kiosk.journal.schema`)."""
+    schema.migrate(conn, where=where)
