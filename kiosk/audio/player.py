@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Protocol, runtime_checkable
+from typing import Callable, Mapping, Protocol, runtime_checkable
 
 from kiosk.audio import sdlmixer
 
@@ -118,7 +118,10 @@ class BasePlayer:
             self._play(name, level)
 
     def _problem(self, name: str, path: Path, why: str) -> None:
-        hint = "run `make sounds` to rebuild the shipped cues" if name.isidentifier() else "check the routine's sound:"
+        from kiosk.paths import SOUNDS_DIR
+
+        shipped = path.resolve().parent == SOUNDS_DIR.resolve()
+        hint = "run `make sounds` to rebuild the shipped cues" if shipped else "check the step's sound: entry"
         self.problems.append(f"{path}: sound '{name}' cannot be played: {why} ({hint})")
         log.warning("%s", self.problems[-1])
 
@@ -224,12 +227,4 @@ def open_player(
         notice = f"No sound: the audio player failed to start ({exc}). The screen flashes for each cue."
     log.warning("%s", notice)
     return SilentPlayer(notice, **settings)
-
-
-def shipped_cues(names: Iterable[str], folder: Path | None = None) -> dict[str, Path]:
-    """``{name: folder/name.wav}`` for the shipped cue names (``folder`` defaults to sounds/)."""
-    from kiosk.paths import SOUNDS_DIR
-
-    base = Path(folder) if folder is not None else SOUNDS_DIR
-    return {name: base / f"{name}.wav" for name in names}
 
