@@ -1,0 +1,137 @@
+"""Checks of the set-up around the kiosk: room config, user, data folder, service and watchdog."""
+
+from __future__ import annotations
+
+from kiosk.doctor import FAIL, GROUP_USES, OK, SKIP, WARN, Context, Finding
+
+MIN_FREE_BYTES = 50 * 1024 * 1024
+INSTALL = "run scripts/install.sh from the kiosk's checkout (see docs/deploy.md)"
+
+
+def check_config(ctx: Context) -> list[Finding]:
+    where = ctx.config.path or "no room config file (defaults)"
+    if not ctx.config_problems:
+        return [Finding("config", OK, f"{where}: no problems")]
+    return [
+        Finding("config", FAIL, str(problem),
+                f"edit {problem.path}" + (f" at line {problem.line}" if problem.line else "")
+                + "; until then the kiosk uses the default for this value")
+        for problem in ctx.config_problems
+    ]
+
+
+def check_user(ctx: Context) -> list[Finding]:
+    system = ctx.system
+    if system.user(ctx.user) is None:
+        return [Finding("user", FAIL, f'there is no user "{ctx.user}" to run the kiosk', INSTALL)]
+    if system.user(ctx.user)[0] == 0:
+        return [Finding("user", WARN, "the kiosk would run as root",
+                        "run it as the kiosk user: " + INSTALL)]
+    have = system.groups_of(ctx.user)
+    missing = [g for g in GROUP_USES if g not in have]
+    absent = [g for g in missing if system.group_id(g) is None]
+    if not missing:
+        return [Finding("user", OK, f"{ctx.user} is in {', '.join(GROUP_USES)}")]
+    findings = [
+        Finding("user", FAIL, f"{ctx.user} is not in group {g}, which gives it {GROUP_USES[g]}",
+                f"sudo usermod -aG {g} {ctx.user} && sudo systemctl restart kiosk")
+        for g in missing if g not in absent
+    ]
+    if absent:
+        findings.append(Finding("user", WARN, f"group(s) {', '.join(absent)} do not exist on this machine",
+                                "on a Raspberry Pi they come with the OS; elsewhere " + INSTALL))
+    return findings
+
+
+def check_data_dir(ctx: Context) -> list[Finding]:
+    system = ctx.system
+    directory = ctx.data_dir
+    if directory is None:
+        return [Finding("data", SKIP, "no data folder resolved")]
+    path = str(directory)
+    if not system.exists(path):
+        parent = directory.parent
+        while not system.exists(str(parent)) and parent != parent.parent:
+            parent = parent.parent
+        if system.can(ctx.user, str(parent), "w"):
+            return [Finding("data", OK, f"{path} does not exist yet; the kiosk creates it on its first start")]
+        return [Finding("data", FAIL, f"the data folder {path} does not exist and {ctx.user} cannot create it",
+                        f"sudo install -d -o {ctx.user} -g {ctx.user} -m 0750 {path}  (the installer does this)")]
+    mount = system.mount_of(path)
+    findings = []
+    if mount is not None and "ro" in mount.options:
+        return [Finding("data", FAIL, f"{path} is on a read-only file system ({mount.mountpoint})",
+                        "sessions cannot be saved or resumed; put the data folder on a writable partition "
+                        "(docs/deploy.md, 'Read-only root')")]
+    if system.user_name(system.euid) == ctx.user:
+        error = system.try_write(path)
+        writable = error is None
+    else:
+        error, writable = "permission denied", system.can(ctx.user, path, "rw")
+    if not writable:
+        findings.append(Finding("data", FAIL, f"{ctx.user} cannot write {path} ({error})",
+                                f"sudo chown -R {ctx.user}:{ctx.user} {path}"))
+    if mount is not None and mount.fstype in ("overlay", "tmpfs", "ramfs"):
+        findings.append(Finding(
+            "data", WARN,
+            f"{path} is on {mount.fstype} ({mount.mountpoint}): the journal and resume snapshots are lost at "
+            "every reboot, so a power cut loses the session",
+            "mount a real partition on the data folder: scripts/install.sh --data-device LABEL=KIOSKDATA "
+            "(docs/deploy.md, 'Read-only root')"))
+    free = system.free_bytes(path)
+    if free is not None and free < MIN_FREE_BYTES:
+        findings.append(Finding("data", WARN, f"only {free // (1024 * 1024)} MB free for {path}",
+                                "free some space; a full disk stops the journal"))
+    if writable and not findings:
+        findings.append(Finding("data", OK, f"{path} is writable by {ctx.user}"
+                                + (f" ({mount.fstype} on {mount.mountpoint})" if mount else "")))
+    return findings
+
+
+def check_service(ctx: Context) -> list[Finding]:
+    props = ctx.service
+    if props is None:
+        return [Finding("service", SKIP, "not a systemd machine (or systemctl is missing)")]
+    if props.get("LoadState") != "loaded":
+        return [Finding("service", FAIL, f"{ctx.unit} is not installed ({props.get('LoadState', 'unknown')})",
+                        INSTALL)]
+    findings = []
+    state = props.get("UnitFileState", "")
+    if state not in ("enabled", "enabled-runtime", "static", "linked"):
+        findings.append(Finding("service", FAIL, f"{ctx.unit} does not start at boot ({state or 'unknown'})",
+                                f"sudo systemctl enable {ctx.unit}"))
+    active, sub, result = props.get("ActiveState", ""), props.get("SubState", ""), props.get("Result", "")
+    if active not in ("active", "activating", "reloading"):
+        findings.append(Finding("service", FAIL,
+                                f"{ctx.unit} is {active}/{sub}" + (f" (last result: {result})" if result else ""),
+                                f"see why with: journalctl -u {ctx.unit} -b -n 50; then sudo systemctl restart {ctx.unit}"))
+    restarts = int(props.get("NRestarts", "0") or 0)
+    if restarts:
+        findings.append(Finding("service", WARN,
+                                f"{ctx.unit} was restarted {restarts} time(s) since it was started"
+                                + (f"; last result: {result}" if result and result != "success" else ""),
+                                f"journalctl -u {ctx.unit} -b shows each crash or watchdog kill"))
+    if not findings:
+        findings.append(Finding("service", OK, f"{ctx.unit} is enabled and {active}/{sub}"))
+    return findings
+
+
+def check_watchdog(ctx: Context) -> list[Finding]:
+    props = ctx.service
+    if props is None or props.get("LoadState") != "loaded":
+        return [Finding("watchdog", SKIP, "no kiosk service to check")]
+    findings = []
+    if props.get("Type") != "notify":
+        findings.append(Finding("watchdog", FAIL, f"{ctx.unit} is Type={props.get('Type')}, not notify: "
+                                "systemd cannot tell a frozen screen from a working one",
+                                "remove the drop-in that changes Type (systemctl cat kiosk), or reinstall the unit"))
+    usec = props.get("WatchdogUSec", "0")
+    if usec in ("0", "infinity", "") or usec.startswith("0"):
+        findings.append(Finding("watchdog", FAIL, "the watchdog is off: a frozen kiosk would never be restarted",
+                                "set WatchdogSec=20 in the unit (systemctl edit kiosk), or reinstall it"))
+    if props.get("Result") == "watchdog":
+        findings.append(Finding("watchdog", WARN, "the watchdog killed a frozen kiosk since boot (it was restarted)",
+                                f"journalctl -u {ctx.unit} -b around 'Watchdog timeout' shows when"))
+    if not findings:
+        findings.append(Finding("watchdog", OK, f"Type=notify with WatchdogSec={usec}"))
+    return findings
