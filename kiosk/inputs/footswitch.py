@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 
 from kiosk.errors import HardwareError
@@ -41,7 +42,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-NO_GPIO_HINT = "the keyboard still works; set GPIOZERO_PIN_FACTORY=mock to try the pedal logic"
+NO_GPIO_HINT = "the keyboard still works (to try the pedal logic without one: GPIOZERO_PIN_FACTORY=mock)"
 
 
 def _pin_label(pin: int | str) -> str:
@@ -75,14 +76,14 @@ def _hardware_error(exc: BaseException, pin: int | str, name: str) -> HardwareEr
     if isinstance(exc, PinInvalidPin):
         return HardwareError(f"{label} ({name}) does not exist on this board ({text}); pick a GPIO from 2 to 27")
     if isinstance(exc, (BadPinFactory, PinNoPins, PinUnknownPi, ImportError)):
-        return HardwareError(f"no GPIO here: {text or type(exc).__name__}; {NO_GPIO_HINT}")
+        return HardwareError(f"no GPIO here, so the foot switch is off ({text or type(exc).__name__}); {NO_GPIO_HINT}")
     if isinstance(exc, (PermissionError,)) or "permission" in text.lower():
         return HardwareError(
             f"no permission to read {label} ({name}): add the kiosk user to the gpio group "
             f"(`sudo usermod -aG gpio kiosk`) and log in again"
         )
     if "gpiochip" in text.lower() or isinstance(exc, FileNotFoundError):
-        return HardwareError(f"no GPIO here: {text}; {NO_GPIO_HINT}")
+        return HardwareError(f"no GPIO here, so the foot switch is off ({text}); {NO_GPIO_HINT}")
     return HardwareError(f"cannot open {label} ({name}): {text or type(exc).__name__}")
 
 
@@ -139,10 +140,16 @@ class FootSwitch:
             from gpiozero import Button
         except ImportError as exc:  # pragma: no cover - gpiozero is a dependency
             raise _hardware_error(exc, self.pin, self.name) from exc
-        try:
-            return Button(self.pin, pull_up=pull_up, bounce_time=None, pin_factory=pin_factory)
-        except Exception as exc:  # every driver raises its own kinds; each becomes one message
-            raise _hardware_error(exc, self.pin, self.name) from exc
+        # gpiozero warns on stderr for each pin library it falls back from; log them instead.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return Button(self.pin, pull_up=pull_up, bounce_time=None, pin_factory=pin_factory)
+            except Exception as exc:  # every driver raises its own kinds; each becomes one message
+                raise _hardware_error(exc, self.pin, self.name) from exc
+            finally:
+                for warning in caught:
+                    log.info("%s: gpiozero: %s", self.name, warning.message)
 
     @property
     def is_pressed(self) -> bool:
@@ -240,7 +247,8 @@ def open_pedals(
     """Open every configured pedal that can be opened; never raises for missing hardware.
 
     Returns the switches and the notices to show once on screen (each is also logged). Without
-    GPIO the first notice says so and the other pedals are not tried (they would all say the same).
+    GPIO the first notice says so and the other pedals are not tried (they would all say the same);
+    a pedal with an impossible setting is left out with a notice too.
     """
     switches: list[FootSwitch] = []
     notices: list[str] = []
@@ -258,5 +266,8 @@ def open_pedals(
             log.warning("%s", exc)
             if str(exc).startswith("no GPIO here"):
                 break
+        except ValueError as exc:  # a value the room config check let through
+            notices.append(f"pedal {number} on {_pin_label(config.pin)} is not used: {exc}; fix the room config")
+            log.warning("%s", notices[-1])
     return switches, notices
 
