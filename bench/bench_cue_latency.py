@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Cue latency: from a cue's deadline to its first sample in SDL's output, on the disk driver.
+
+Each variant runs in its own process with ``SDL_AUDIODRIVER=disk`` (SDL writes the mix to a file
+in real time). The process sleeps until each deadline, plays a short cue through the kiosk's
+Kivy player, and timestamps every buffer SDL_mixer hands to the driver (``Mix_SetPostMix``, on
+SDL's audio thread). Latency = time that buffer was mixed + the cue's offset inside it -
+deadline. The cues found in the output file are counted as a cross-check.
+
+Baseline in the same run: Kivy's own ``SoundLoader`` with the 4096-frame buffer Kivy opens
+the mixer with. Then ``SDL_AUDIO_SAMPLES`` (no effect: SDL2 reads it only when an app asks for
+0 frames), and the kiosk's player opening the mixer first with a smaller buffer.
+
+    .venv/bin/python bench/bench_cue_latency.py [--cues 150]
+
+Prints median / p99 per variant and writes bench/results/cue_latency.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from array import array
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RATE = 44100
+TARGET_MS = 30.0
+#: (name, buffer frames the player opens the mixer with or None for Kivy's own, extra environment)
+VARIANTS = (
+    ("kivy default (baseline)", None, {}),
+    ("kivy + SDL_AUDIO_SAMPLES=256", None, {"SDL_AUDIO_SAMPLES": "256"}),
+    ("kiosk player, 1024 frames", 1024, {}),
+    ("kiosk player, 512 frames (default)", 512, {}),
+    ("kiosk player, 256 frames", 256, {}),
+)
+
+
+def write_blip(path: Path) -> None:
+    """A 20 ms, 1 kHz blip at -20 dBFS with 5 ms fades: short, so cues never overlap."""
+    n, fade = int(0.02 * RATE), int(0.005 * RATE)
+    samples = array("h")
+    for i in range(n):
+        env = min(1.0, i / fade, (n - 1 - i) / fade)
+        samples.append(int(3277 * env * math.sin(2 * math.pi * 1000 * i / RATE)))
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(samples.tobytes())
+
+
+def child(buffer_frames: int | None, cues: int, seed: int) -> dict:
+    """Runs inside the variant's process: play ``cues`` blips at deadlines, time each one's mix."""
+    from kiosk.audio import sdlmixer
+    from kiosk.audio.player import open_player
+
+    player = open_player(buffer_frames=buffer_frames)
+    if not player.available:
+        return {"error": player.notice}
+    blip = Path(tempfile.mkdtemp()) / "blip.wav"
+    write_blip(blip)
+    player.load({"blip": blip})
+
+    onsets: list[tuple[float, int]] = []  # (monotonic time the buffer was mixed, frame offset in it)
+    buffers: list[int] = []
+    silent = [True]
+
+    @ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint8), ctypes.c_int)
+    def postmix(_udata, stream, length):
+        now = time.monotonic()
+        data = ctypes.string_at(stream, length)
+        buffers.append(length // 4)
+        if data.count(0) == length:
+            silent[0] = True
+            return
+        if silent[0]:
+            samples = array("h", data)
+            first = next(i for i, s in enumerate(samples) if s)
+            onsets.append((now, first // 2))
+        silent[0] = False
+
+    _, mix = sdlmixer.libs()
+    mix.Mix_SetPostMix(postmix, None)
+    rng = random.Random(seed)
+    time.sleep(0.3)
+    deadlines, plays = [], []
+    t = time.monotonic() + 0.2
+    for _ in range(cues):
+        t += 0.2 + rng.uniform(0.0, 0.04)  # random phase against the buffer clock
+        time.sleep(max(0.0, t - time.monotonic()))
+        plays.append(time.monotonic())
+        player.play("blip")
+        deadlines.append(t)
+    time.sleep(0.3)
+    mix.Mix_SetPostMix(None, None)
+
+    latencies, found = [], list(onsets)
+    for deadline, played in zip(deadlines, plays):
+        while found and found[0][0] < played:
+            found.pop(0)  # an onset mixed before this play belongs to nothing
+        if not found:
+            break
+        mixed_at, offset = found.pop(0)
+        latencies.append(1000 * (mixed_at + offset / RATE - deadline))
+    return {
+        "buffer_frames": statistics.mode(buffers) if buffers else None,
+        "latencies_ms": latencies,
+        "wake_ms": [1000 * (p - d) for p, d in zip(plays, deadlines)],
+        "cues": cues,
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def run_variant(name: str, frames: int | None, env: dict, cues: int, seed: int) -> dict:
+    from kiosk.audio.analysis import onsets, read_disk_output
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.raw"
+        full_env = {**os.environ, "SDL_AUDIODRIVER": "disk", "SDL_DISKAUDIOFILE": str(out),
+                    "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1", "KIVY_NO_FILELOG": "1", **env}
+        full_env.pop("SDL_DISKAUDIODELAY", None)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", json.dumps([frames, cues, seed])],
+            env=full_env, capture_output=True, text=True, timeout=120 + cues,
+        )
+        if proc.returncode != 0:
+            return {"variant": name, "error": proc.stderr.strip().splitlines()[-1:]}
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        if "error" in result:
+            return {"variant": name, **result}
+        pcm = read_disk_output(out)
+        in_file = len(onsets(pcm.channel(0), 0, int(0.05 * RATE)))
+    lat = result["latencies_ms"]
+    return {
+        "variant": name,
+        "env": env,
+        "buffer_frames": result["buffer_frames"],
+        "cues": cues,
+        "cues_in_output_file": in_file,
+        "cues_timed": len(lat),
+        "median_ms": round(statistics.median(lat), 2),
+        "p99_ms": round(percentile(lat, 99), 2),
+        "max_ms": round(max(lat), 2),
+        "min_ms": round(min(lat), 2),
+        "wake_p99_ms": round(percentile(result["wake_ms"], 99), 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cues", type=int, default=150, help="cues per variant (default 150)")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        frames, cues, seed = json.loads(args.child)
+        print(json.dumps(child(frames, cues, seed)))
+        return 0
+
+    print(f"cue latency, SDL disk driver, {args.cues} cues per variant "
+          f"(deadline -> buffer holding the cue's first sample handed to the driver)")
+    print(f"{'variant':38} {'buffer':>6} {'median':>8} {'p99':>8} {'max':>8} {'wake p99':>9} {'found':>9}")
+    rows = []
+    for name, frames, env in VARIANTS:
+        row = run_variant(name, frames, env, args.cues, args.seed)
+        rows.append(row)
+        if "error" in row:
+            print(f"{name:38} failed: {row['error']}")
+            continue
+        print(f"{name:38} {row['buffer_frames']:>6} {row['median_ms']:>6.1f}ms {row['p99_ms']:>6.1f}ms "
+              f"{row['max_ms']:>6.1f}ms {row['wake_p99_ms']:>7.2f}ms {row['cues_in_output_file']:>4}/{row['cues']}")
+
+    ok = [r for r in rows if "error" not in r]
+    default = next((r for r in ok if r["variant"].endswith("(default)")), None)
+    baseline = next((r for r in ok if r["variant"].endswith("(baseline)")), None)
+    print()
+    if default and default["p99_ms"] < TARGET_MS:
+        print(f"target p99 < {TARGET_MS:.0f} ms: met by the kiosk player ({default['p99_ms']:.1f} ms"
+              + (f", baseline {baseline['p99_ms']:.1f} ms)" if baseline else ")"))
+    else:
+        print(f"target p99 < {TARGET_MS:.0f} ms: NOT met by the kiosk player's default buffer")
+        if baseline:
+            print(f"  Kivy's own player waits for the next 4096-frame mix ({4096 / RATE * 1000:.0f} ms), "
+                  f"p99 {baseline['p99_ms']:.1f} ms.")
+    print("  The disk driver has no output queue; a real device adds its own (the sound card's buffer,"
+          " and PulseAudio/PipeWire if they sit in between) on top of these figures.")
+
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    report = {
+        "benchmark": "cue_latency",
+        "target_p99_ms": TARGET_MS,
+        "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()},
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "variants": rows,
+    }
+    (results / "cue_latency.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {results / 'cue_latency.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
