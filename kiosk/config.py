@@ -394,6 +394,12 @@ _ENV: dict[str, tuple[str, Callable[[str], object]]] = {
 ENV_VARS = ("KIOSK_CONFIG", *_ENV)
 
 
+def apply_environment(config: RoomConfig, environ: Mapping[str, str]) -> tuple[RoomConfig, list[Problem]]:
+    """``config`` with the ``KIOSK_*`` overrides in ``environ`` applied, and the problems with them."""
+    problems: list[Problem] = []
+    return _apply_env(config, environ, problems), problems
+
+
 def _apply_env(config: RoomConfig, environ: Mapping[str, str], problems: list[Problem]) -> RoomConfig:
     for var, (name, read) in _ENV.items():
         if var not in environ:

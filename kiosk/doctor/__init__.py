@@ -8,17 +8,19 @@ command exit 1.
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from kiosk.config import RoomConfig, load_config, resolve_data_dir
+from kiosk.config import SYSTEM_CONFIG, RoomConfig, apply_environment, load_config, resolve_data_dir
 from kiosk.doctor.system import System
 from kiosk.errors import Problem
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
+SYSTEM_CONFIG_PATH = str(SYSTEM_CONFIG)
 
 #: The groups the kiosk user needs, and what each gives it.
 GROUP_USES = {
@@ -111,15 +113,30 @@ class Context:
 def make_context(system: System, *, user: str | None = None, config_path: str | None = None,
                  data_dir: str | None = None, unit: str = "kiosk.service") -> Context:
     """The context as the kiosk service would see it: its user, and config and data folder from its unit."""
+    probe = Context(system, user or "kiosk", RoomConfig(), unit=unit)
     if user is None:
-        user = "kiosk" if system.user("kiosk") else (system.user_name(system.euid) or "root")
-    probe = Context(system, user, RoomConfig(), unit=unit)
+        user = ((probe.service or {}).get("User") or ("kiosk" if system.user("kiosk") else None)
+                or system.user_name(system.euid) or "root")
+        probe.user = user
     environ = {**system.environ, **probe.unit_environment}
-    config, problems = load_config(config_path, environ)
+    config, problems = _load_config(system, config_path, environ)
     ctx = Context(system, user, config, problems, resolve_data_dir(data_dir, config, environ), unit)
     ctx.__dict__.update({k: probe.__dict__[k] for k in ("under_systemd", "service", "unit_environment")
                          if k in probe.__dict__})
     return ctx
+
+
+def _load_config(system: System, path: str | None, environ: dict[str, str]) -> tuple[RoomConfig, list[Problem]]:
+    """The room config as the kiosk on ``system`` reads it, with the machine's paths in the problems."""
+    path = path or environ.pop("KIOSK_CONFIG", None) or (SYSTEM_CONFIG_PATH if system.exists(SYSTEM_CONFIG_PATH) else None)
+    environ.pop("KIOSK_CONFIG", None)
+    if not path:
+        return apply_environment(RoomConfig(), environ)
+    path = os.path.abspath(path)
+    real = str(system.path(path))
+    config, problems = load_config(real, environ)
+    problems = [replace(p, path=path) if p.path == real else p for p in problems]
+    return replace(config, path=path), problems
 
 
 Check = Callable[[Context], list[Finding]]

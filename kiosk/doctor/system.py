@@ -39,11 +39,13 @@ def probe_gpio_pin(pin: object) -> str | None:
     """Claim ``pin`` as an input for a moment with gpiozero; the reason when that is refused."""
     try:
         from gpiozero import Button
-        from gpiozero.exc import GPIOZeroError
+        from gpiozero.exc import GPIOPinInUse, GPIOZeroError
     except ImportError as exc:  # pragma: no cover - gpiozero is a dependency
         return f"gpiozero cannot be imported: {exc}"
     try:
         button = Button(pin)
+    except GPIOPinInUse as exc:
+        return f"GPIO busy: this pin is already in use ({exc})"
     except (GPIOZeroError, OSError, RuntimeError, ValueError) as exc:
         text = str(exc) or type(exc).__name__
         if "busy" in text.lower():

@@ -1,0 +1,151 @@
+"""Each fault the doctor knows, staged on a fake Pi: it is found, and the fix is named."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+
+import pytest
+
+from kiosk.commands.doctor import doctor
+from kiosk.doctor import FAIL, OK, SKIP, WARN, make_context, run_checks
+
+
+def findings(machine, **kwargs):
+    return run_checks(make_context(machine.system(), **kwargs))
+
+
+def cli(machine, *extra) -> tuple[int, str]:
+    args = argparse.Namespace(config=None, data_dir=None, user=None, unit="kiosk.service", only=None, json=False)
+    for key, value in extra:
+        setattr(args, key, value)
+    out = io.StringIO()
+    return doctor(args, system=machine.system(), out=out), out.getvalue()
+
+
+class TestHealthyPi:
+    def test_all_is_well_and_exit_0(self, machine):
+        code, text = cli(machine)
+        assert code == 0, text
+        assert "All is well" in text
+        results = findings(machine)
+        assert {f.status for f in results} <= {OK, SKIP}, [f for f in results if f.status not in (OK, SKIP)]
+        assert {f.check for f in results if f.status == OK} >= {
+            "config", "user", "gpu", "input", "touch", "screen", "audio", "data", "service", "watchdog"}
+
+    def test_checks_on_behalf_of_the_kiosk_user_with_the_units_settings(self, machine):
+        ctx = make_context(machine.system())
+        assert ctx.user == "kiosk"
+        assert ctx.config.room == "Test room"  # found through the unit's KIOSK_CONFIG
+        assert str(ctx.data_dir) == "/var/lib/kiosk"
+
+    def test_json(self, machine):
+        code, _ = cli(machine)
+        out = io.StringIO()
+        args = argparse.Namespace(config=None, data_dir=None, user=None, unit="kiosk.service", only=["gpu"], json=True)
+        assert doctor(args, system=machine.system(), out=out) == code == 0
+        report = json.loads(out.getvalue())
+        assert report["ok"] is True and report["user"] == "kiosk"
+        assert report["findings"] == [{"check": "gpu", "status": "ok", "message": "hardware GL renderer: V3D 7.1",
+                                       "fix": ""}]
+
+
+def _regroup(machine, group):
+    """Take the kiosk user out of ``group``."""
+    path = machine.root / "etc/group"
+    lines = [line.replace(":pi,kiosk", ":pi") if line.startswith(f"{group}:") else line
+             for line in path.read_text().splitlines()]
+    path.write_text("\n".join(lines) + "\n")
+
+
+FAULTS = {
+    "software-gl": (lambda m: m.journal.append("[INFO   ] [GL          ] OpenGL renderer <b'llvmpipe (LLVM 15.0.6, 128 bits)'>"),
+                    "gpu", FAIL, "software (llvmpipe", "render"),
+    "not-in-render": (lambda m: _regroup(m, "render"), "gpu", FAIL, "cannot open /dev/dri/renderD128", "usermod -aG render"),
+    "no-gpu": (lambda m: [(m.root / p).unlink() for p in ("dev/dri/card1", "dev/dri/renderD128")],
+               "gpu", FAIL, "KMS driver", "vc4-kms-v3d"),
+    "input-permission": (lambda m: (m.root / "dev/input/event0").chmod(0o600), "input", FAIL,
+                         "cannot read /dev/input/event0", "usermod -aG input"),
+    "two-providers": (lambda m: m.write("/var/lib/kiosk/kivy/config.ini",
+                                        "[input]\nmouse = mouse,disable_on_activity\n%(name)s = probesysfs\n"
+                                        "ft = mtdev,/dev/input/event0\n"),
+                      "touch", FAIL, "2 input providers", "delete the line(s) ft"),
+    "mouse-and-touch": (lambda m: m.write("/var/lib/kiosk/kivy/config.ini", "[input]\nmouse = mouse\n%(name)s = probesysfs\n"),
+                        "touch", FAIL, "arrives twice", "mouse = mouse,disable_on_activity"),
+    "screen-blanks": (lambda m: m.write("/sys/module/kernel/parameters/consoleblank", "600\n"),
+                      "screen", FAIL, "blanks after 600 s", "consoleblank=0"),
+    "no-sound-card": (lambda m: m.write("/proc/asound/cards", "--- no soundcards ---\n"),
+                      "audio", FAIL, "no sound card", "USB sound adapter"),
+    "hdmi-without-speakers": (lambda m: (m.write("/proc/asound/cards", " 0 [vc4hdmi0       ]: vc4-hdmi - vc4-hdmi-0\n"),
+                                         m.write("/proc/asound/card0/eld#0.0", "monitor_present\t\t0\neld_valid\t\t0\n")),
+                              "audio", FAIL, "HDMI output with no display", "Pi 5 has no 3.5 mm jack"),
+    "default-card-missing": (lambda m: m.write("/etc/asound.conf", "defaults.pcm.card 3\ndefaults.ctl.card 3\n"),
+                             "audio", FAIL, "card 3, which does not exist", "aplay -l"),
+    "card-held-by-pipewire": (lambda m: (m.write("/proc/asound/card0/pcm0p/sub0/status", "state: RUNNING\nowner_pid   : 812\n"),
+                                         m.write("/proc/812/comm", "pipewire\n")),
+                              "audio", WARN, "held open by pipewire", "Lite"),
+    "silent-audio-driver": (lambda m: m.service.update(Environment=m.service["Environment"] + " SDL_AUDIODRIVER=dummy"),
+                            "audio", WARN, "SDL_AUDIODRIVER=dummy", "systemctl edit kiosk"),
+    "mock-pins": (lambda m: m.service.update(Environment=m.service["Environment"] + " GPIOZERO_PIN_FACTORY=mock"),
+                  "gpio", WARN, "simulated", "GPIOZERO_PIN_FACTORY"),
+    "no-gpio-chip": (lambda m: (m.root / "dev/gpiochip0").unlink(), "gpio", FAIL, "no GPIO chip", "USB pedal"),
+    "no-lgpio": (lambda m: setattr(m, "has_lgpio", False), "gpio", FAIL, "lgpio library is missing", "python3-lgpio"),
+    "gpio-permission": (lambda m: _regroup(m, "gpio"), "gpio", FAIL, "cannot open /dev/gpiochip0", "usermod -aG gpio"),
+    "gpio-busy": (lambda m: (m.service.update(ActiveState="inactive", SubState="dead"),
+                             setattr(m, "pin_problem", "GPIO busy: another program owns this pin")),
+                  "gpio", FAIL, "pedal pin 17: GPIO busy", "gpioinfo"),
+    "data-on-overlay": (lambda m: m.write("/proc/self/mountinfo", "30 1 0:25 / / rw,noatime - overlay overlay rw,lowerdir=/lower\n"),
+                        "data", WARN, "lost at every reboot", "--data-device"),
+    "data-read-only": (lambda m: m.write("/proc/self/mountinfo", "22 1 179:2 / / ro,noatime - ext4 /dev/mmcblk0p2 ro\n"),
+                       "data", FAIL, "read-only file system", "writable partition"),
+    "data-not-writable": (lambda m: __import__("os").chown(m.root / "var/lib/kiosk", 0, 0), "data", FAIL,
+                          "kiosk cannot write /var/lib/kiosk", "chown -R kiosk:kiosk"),
+    "service-disabled": (lambda m: m.service.update(UnitFileState="disabled"), "service", FAIL,
+                         "does not start at boot", "systemctl enable"),
+    "service-failed": (lambda m: m.service.update(ActiveState="failed", SubState="failed", Result="exit-code"),
+                       "service", FAIL, "failed/failed (last result: exit-code)", "journalctl -u kiosk.service"),
+    "service-not-installed": (lambda m: m.service.update(LoadState="not-found"), "service", FAIL, "not installed",
+                              "install.sh"),
+    "restarts": (lambda m: m.service.update(NRestarts="3"), "service", WARN, "restarted 3 time(s)", "journalctl"),
+    "watchdog-off": (lambda m: m.service.update(WatchdogUSec="0"), "watchdog", FAIL, "watchdog is off", "WatchdogSec"),
+    "not-notify": (lambda m: m.service.update(Type="simple"), "watchdog", FAIL, "Type=simple", "drop-in"),
+    "watchdog-fired": (lambda m: m.service.update(Result="watchdog"), "watchdog", WARN, "killed a frozen kiosk",
+                       "Watchdog timeout"),
+    "bad-config": (lambda m: m.write("/etc/kiosk/room.yaml", "room: Test room\nvolume: 140\n"), "config", FAIL,
+                   "/etc/kiosk/room.yaml:2:9: error: volume: 140 is out of range", "at line 2"),
+    "no-kiosk-user": (lambda m: m.write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"), "user", FAIL,
+                      'no user "kiosk"', "install.sh"),
+}
+
+
+class TestFaults:
+    @pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
+    def test_fault_is_found_with_its_fix(self, machine, fault):
+        breaks, check, status, message, fix = FAULTS[fault]
+        breaks(machine)
+        found = [f for f in findings(machine) if f.check == check and f.status == status]
+        assert any(message in f.message and fix in f.fix for f in found), findings(machine)
+        code, text = cli(machine)
+        assert code == (1 if status == FAIL else 0), text
+        assert message in text
+
+    def test_a_crashing_check_does_not_hide_the_others(self, machine, monkeypatch):
+        from kiosk.doctor import display
+
+        def boom(ctx):
+            raise RuntimeError("unexpected")
+
+        monkeypatch.setattr(display, "check_gpu", boom)
+        results = findings(machine)
+        assert [f.status for f in results if f.check == "gpu"] == [FAIL]
+        assert any(f.check == "watchdog" and f.status == OK for f in results)
+
+
+class TestOffThePi:
+    def test_laptop_without_systemd_skips_service_checks(self, machine):
+        import shutil
+
+        shutil.rmtree(machine.root / "run/systemd")
+        results = findings(machine)
+        assert {f.status for f in results if f.check in ("service", "watchdog")} == {SKIP}
