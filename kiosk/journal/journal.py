@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,7 @@ class _Live:
     origins: list  # [[from session time s, wall ms of session time 0]], one per process that ran it
     pauses: int = 0  # pauses in the current step
     last_save: float = float("-inf")  # engine clock time of the last save
-    saving: list = field(default_factory=lambda: [False])  # an autosave is queued (shared with its job)
+    autosave: dict | None = None  # the last autosave handed to the writer: {save, taken, seq}
 
     def wall_ms(self, session_s: float) -> int:
         """Wall time of a moment in session time, through the origin of the run it fell in.
@@ -113,6 +114,8 @@ class Journal:
         self._wall = wall
         self._live: dict[int, _Live] = {}
         self._pending: dict[int, ResumeInfo] = {}
+        self._lock = threading.Lock()
+        self._seq = 0  # jobs submitted so far: a queued autosave may absorb a newer one only if last
 
     # --- opening and closing ----------------------------------------------------------------
 
@@ -163,6 +166,8 @@ class Journal:
             self.notice = store.describe_failure(exc, self.path.parent)
 
     def _submit(self, job) -> None:
+        with self._lock:
+            self._seq += 1
         if self._writer is not None:
             self._writer.submit(job)
 
@@ -236,21 +241,25 @@ class Journal:
         which :meth:`on_events` saves already. Returns whether a save was handed to the writer.
         """
         live = self._live.get(session_id)
-        if live is None or session.state != "running" or live.saving[0]:
+        if live is None or session.state != "running":
             return False
         now = session.clock.now()
         if now - live.last_save < self.save_every_s:
             return False
         save = self._save_args(live, session, now, self._wall())
         live.last_save = now
-        flag = live.saving
-        flag[0] = True
+        with self._lock:
+            box = live.autosave
+            if box is not None and not box["taken"] and box["seq"] == self._seq:
+                box["save"] = save  # a slow disk: the queued save writes this newer state instead
+                return True
+            box = live.autosave = {"save": save, "taken": False, "seq": self._seq + 1}
 
         def job(conn: sqlite3.Connection) -> None:
-            try:
-                store.save_state(conn, session_id, **save)
-            finally:
-                flag[0] = False
+            with self._lock:
+                box["taken"] = True
+                latest = box["save"]
+            store.save_state(conn, session_id, **latest)
 
         self._submit(job)
         return True
