@@ -217,7 +217,10 @@ install_config() {
         put 0640 "0:$kgid" "$R$ETC_DIR/room.yaml" < "$SOURCE/deploy/room.example.yaml"
         say "config: $ETC_DIR/room.yaml (example; edit the room name and PIN)"
     fi
-    # The room config holds the settings PIN: readable by the kiosk, not by everyone.
+    # The room config holds the settings PIN: readable by the kiosk, not by everyone (also when
+    # cloud-init or a person wrote it).
+    chown "0:$kgid" "$R$ETC_DIR/room.yaml"
+    chmod 0640 "$R$ETC_DIR/room.yaml"
     mkdir -p "$R$STATE_DIR"
     chown "$(uid_of "$KIOSK_USER"):$kgid" "$R$STATE_DIR"
     chmod 0750 "$R$STATE_DIR"

@@ -157,8 +157,12 @@ class TestInstall:
         install(scratch, source)
         room = scratch / "etc/kiosk/room.yaml"
         room.write_text("room: Blue room\n")
+        os.chown(room, 0, 0)
+        room.chmod(0o600)
         install(scratch, source)
         assert room.read_text() == "room: Blue room\n"
+        kiosk_gid = int(account(scratch, "group", "kiosk")[2])
+        assert (stat.S_IMODE(room.stat().st_mode), room.stat().st_gid) == (0o640, kiosk_gid)  # the kiosk can read it
 
     def test_config_option_installs_that_file(self, scratch, source, tmp_path):
         mine = tmp_path / "mine.yaml"

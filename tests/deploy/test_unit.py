@@ -105,3 +105,38 @@ class TestSystemdAnalyze:
         result = analyze("security", "--offline=true", "--no-pager", str(staged(tmp_path, bare)))
         match = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
         assert match and float(match.group(1)) > 4.0
+
+
+DESKTOP = ROOT / "systemd" / "kiosk-desktop.service"
+
+
+class TestDesktopVariant:
+    def test_same_notify_watchdog_restart(self):
+        service = settings(DESKTOP)["Service"]
+        assert (service["Type"], service["Restart"]) == (["notify"], ["always"])
+        assert service["WatchdogSec"] == settings(UNIT)["Service"]["WatchdogSec"]
+        assert service["ExecStart"] == settings(UNIT)["Service"]["ExecStart"]
+
+    @needs_analyze
+    def test_verifies(self, tmp_path):
+        unit = staged(tmp_path, DESKTOP.read_text())
+        result = analyze("verify", str(unit.rename(tmp_path / "kiosk-desktop.service")))
+        assert result.returncode == 0, result.stderr
+
+
+class TestCloudInit:
+    def test_user_data_installs_and_keeps_its_room_config(self, tmp_path):
+        import yaml
+
+        from kiosk.config import load_config
+
+        text = (ROOT / "deploy" / "cloud-init" / "user-data.yaml").read_text()
+        assert text.startswith("#cloud-config\n")
+        data = yaml.safe_load(text)
+        assert any("scripts/install.sh" in cmd for cmd in data["runcmd"])
+        room = next(f for f in data["write_files"] if f["path"] == "/etc/kiosk/room.yaml")
+        path = tmp_path / "room.yaml"
+        path.write_text(room["content"])
+        config, problems = load_config(path, {})
+        assert [p.message for p in problems if "no folder" not in p.message] == []
+        assert config.room == "Treatment room 1" and config.pin == "2468"
