@@ -6,7 +6,7 @@ Routine files and the room configuration are read through here. What is refused,
 - binary or non-UTF-8 content, control characters and tabs in indentation;
 - tags (``!!python/object`` and friends are reported, never constructed);
 - anchors and aliases (no billion laughs: an alias is never expanded);
-- nesting deeper than a limit (skipped without recursion, so no stack overflow).
+- nesting deeper than a limit (reading stops there: no stack overflow, no time spent on the rest).
 
 The result is a tree of PyYAML nodes with exact marks; nothing is resolved the YAML 1.1 way, so a
 reader takes the raw text of a scalar (``1:30`` stays ``"1:30"``, ``No`` stays ``"No"``). The
@@ -36,6 +36,7 @@ from kiosk.errors import Problem
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
 MAX_PROBLEMS_PER_KIND = 20
+MAX_PROBLEMS = 100
 
 #: Explicit tags that name what a plain reading already gives; any other tag is refused.
 CORE_TAGS = frozenset(
@@ -97,9 +98,20 @@ class Report:
         return len(self.problems)
 
     def raise_if_any(self, error: type[Exception]) -> None:
-        """Raise ``error(problems)`` (a FileProblemsError subclass) when anything was found."""
-        if self.problems:
-            raise error(self.problems)
+        """Raise ``error(problems)`` (a FileProblemsError subclass) when anything was found.
+
+        Past :data:`MAX_PROBLEMS` only the first ones in the file are kept, and a last problem
+        says how many more there are: nobody reads sixty thousand lines.
+        """
+        if not self.problems:
+            return
+        problems = sorted(self.problems)
+        if len(problems) > MAX_PROBLEMS:
+            rest = problems[MAX_PROBLEMS]
+            problems = problems[:MAX_PROBLEMS] + [
+                Problem(self.path, rest.line, rest.col, f"... and {len(self.problems) - MAX_PROBLEMS} more problems",
+                        "fix the ones above first")]
+        raise error(problems)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,6 +205,10 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 # Text to nodes
 
 
+class _TooDeepError(Exception):
+    """Raised inside the composer to stop reading a document that nests too deeply."""
+
+
 class _Loader(yaml.SafeLoader):
     """PyYAML's safe parser with a composer that refuses tags, anchors, aliases and deep nesting."""
 
@@ -228,9 +244,10 @@ class _Loader(yaml.SafeLoader):
             self._refuse(event.start_mark, f'tag "{shorten(short, 60)}" is not allowed',
                          "remove the tag; values are plain text, lists and mappings")
         if isinstance(event, CollectionStartEvent) and self.depth >= self.max_depth:
+            # Stop here: reading on through thousands of levels costs PyYAML seconds per thousand.
             self._refuse(event.start_mark, f"nested too deeply (more than {self.max_depth} levels)",
                          "flatten the structure")
-            return self._skip_collection()
+            raise _TooDeepError
         if isinstance(event, ScalarEvent):
             self.get_event()
             return ScalarNode("tag:yaml.org,2002:str", event.value, event.start_mark, event.end_mark,
@@ -242,18 +259,6 @@ class _Loader(yaml.SafeLoader):
             return self._compose_mapping()
         finally:
             self.depth -= 1
-
-    def _skip_collection(self) -> Node:
-        """Consume a whole collection without building it (no recursion, however deep)."""
-        start = self.get_event()
-        level = 1
-        while level:
-            event = self.get_event()
-            if isinstance(event, CollectionStartEvent):
-                level += 1
-            elif isinstance(event, CollectionEndEvent):
-                level -= 1
-        return ScalarNode("tag:yaml.org,2002:null", "", start.start_mark, start.end_mark)
 
     def _compose_sequence(self) -> SequenceNode:
         start = self.get_event()
@@ -280,10 +285,14 @@ def compose(text: str, report: Report, *, max_depth: int = MAX_DEPTH) -> Node | 
     loader = _Loader(text, report, max_depth)
     try:
         node = loader.get_single_node()
+    except _TooDeepError:
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "YAML syntax error").strip()
-        if problem == "but found another document":
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+            report.add(exc.context_mark, "quoted text is never closed", "add the closing quote on the same value")
+        elif problem == "but found another document":
             report.add(mark, "a second YAML document (after ---); a file holds one", "remove this --- line")
         elif problem.startswith("found character '\\t'"):
             report.add(mark, "tab character where YAML does not allow one", "use spaces")

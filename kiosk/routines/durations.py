@@ -115,7 +115,7 @@ def parse_window(text: str) -> tuple[float, float]:
     high = _seconds(high_text)
     low = _seconds(low_text, default_unit=_first_unit(high_text))
     if low <= 0 or high <= 0:
-        raise DurationError(f'"{text}" is not longer than zero', "a duration must be longer than zero")
+        raise DurationError(f'window "{text}" starts at zero', "a duration must be longer than zero")
     if not (math.isfinite(low) and math.isfinite(high)):
         raise DurationError(f'"{text}" is too long to be a duration', "check the number")
     if low > high:

@@ -156,7 +156,7 @@ class _Reader:
 
     def _version(self, top: Fields, root: Node) -> None:
         if "version" not in top:
-            self.report.add(root, 'missing "version"', 'add "version: 1" at the top of the file')
+            self.report.add(root, 'the routine has no "version"', 'add "version: 1" at the top of the file')
             return
         text = yamlsafe.scalar_text(top.get("version"), self.report, "version", max_len=MAX_WORD)
         if text is not None and text != VERSION:
@@ -190,16 +190,18 @@ class _Reader:
         fields = mapping(node, self.report, "a step")
         if fields is None:
             return None
-        if "block" in fields:
+        if fields.present(("block", "sides", "repeat", "steps")):
+            fields.what = "a block"
             return self._block(fields, node, in_sides=in_sides)
         return self._step(fields, node, in_sides=in_sides)
 
     # -- steps ----------------------------------------------------------------------------------
 
     def _step(self, f: Fields, node: Node, *, in_sides: bool) -> Step | None:
-        f.check_known(STEP_KEYS)
         name = self._required_text(f, "name", node, "a step", MAX_NAME)
         label = f'step "{shorten(name)}"' if name else "this step"
+        f.what = label
+        f.check_known(STEP_KEYS)
         kinds = f.present(KIND_KEYS)
         if not kinds:
             self.report.add(node, f"{label} has no time, reps or until",
@@ -307,16 +309,16 @@ class _Reader:
     # -- blocks ---------------------------------------------------------------------------------
 
     def _block(self, f: Fields, node: Node, *, in_sides: bool) -> Block | None:
-        f.check_known(BLOCK_KEYS)
         name = self._required_text(f, "block", node, "a block", MAX_NAME)
+        f.what = f'block "{shorten(name)}"' if name else "this block"
+        f.check_known(BLOCK_KEYS)
         sides = self._sides(f)
         if sides and in_sides:
             self.report.add(f.key("sides"), "a block with sides inside a block that already runs per side",
                             "give sides to one of the two blocks only")
         repeat = self._repeat(f)
         optional = self._tag(f)
-        label = f'block "{shorten(name)}"' if name else "this block"
-        steps = self._steps(f, node, label, in_sides=in_sides or bool(sides))
+        steps = self._steps(f, node, f.what, in_sides=in_sides or bool(sides))
         if name is None:
             return None
         return Block(name=name, steps=tuple(steps), sides=tuple(sides), repeat=repeat,
