@@ -91,6 +91,17 @@ def file_hash(path: Path | str) -> str:
         return ""
 
 
+def _prepare(path: Path, connect: Callable[[Path], sqlite3.Connection]) -> int:
+    """Create the folder and the tables as needed; returns the next session id."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = connect(path)
+    try:
+        store.ensure_schema(conn, str(path))
+        return int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def _elapsed(session: "Session", now: float) -> float:
     return session.snapshot(now).session_elapsed_s if session.state in ("running", "paused") else 0.0
 
@@ -130,20 +141,25 @@ class Journal:
         """
         data_dir = Path(data_dir).expanduser()
         path = store.database_path(data_dir)
+        notice = None
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
-            conn = connect(path)
             try:
-                store.ensure_schema(conn, str(path))
-                next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions").fetchone()[0])
-            finally:
-                conn.close()
+                next_id = _prepare(path, connect)
+            except sqlite3.DatabaseError as exc:
+                if not store.is_damaged(exc):
+                    raise
+                kept = store.move_aside(path)
+                log.error("journal %s is damaged (%s); kept as %s, starting a new one", path, exc, kept)
+                notice = (f"The session history file was damaged; it was kept as {kept.name} in {data_dir} "
+                          "and a new one started. Sessions are recorded again.")
+                next_id = _prepare(path, connect)
         except (OSError, sqlite3.Error, KioskError) as exc:
             log.warning("journal %s unusable: %s", path, exc)
             notice = str(exc) if isinstance(exc, KioskError) else store.describe_failure(exc, data_dir)
             return cls(path, room=room, writer=None, next_id=1, notice=notice,
                        save_every_s=save_every_s, wall=wall)
-        journal = cls(path, room=room, writer=None, next_id=next_id, save_every_s=save_every_s, wall=wall)
+        journal = cls(path, room=room, writer=None, next_id=next_id, notice=notice,
+                      save_every_s=save_every_s, wall=wall)
         journal._writer = Writer(path, journal._failed, connect=connect)
         return journal
 

@@ -75,6 +75,26 @@ def describe_failure(exc: BaseException, where: Path | str) -> str:
     return f"Session history is off: {where}: {exc}. The session goes on."
 
 
+def is_damaged(exc: BaseException) -> bool:
+    """Whether SQLite says the file is not a database or is corrupt (not: full, locked, read-only)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged database (and its -wal/-shm) out of the way, keeping it for inspection."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.replace(kept.with_name(kept.name + suffix))
+    return kept
+
+
 # --- writes (each inside the caller's transaction) --------------------------------------------
 
 
