@@ -19,7 +19,8 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from kiosk import yamlsafe
 from kiosk.errors import Problem
 from kiosk.inputs.actions import Action
-from kiosk.inputs.validation import parse_action
+from kiosk.inputs.pedals import BOUNCE_MS_RANGE, HOLD_TIME_RANGE, PedalConfig
+from kiosk.inputs.validation import parse_action, parse_pin
 from kiosk.routines.durations import DurationError, parse_duration
 
 #: Where the installer puts the room config; read when no path is given and it exists.
@@ -33,7 +34,6 @@ PEDAL_KEYS = tuple(f"F{n}" for n in range(13, 25))
 ROTATIONS = (0, 90, 180, 270)
 _TRUE = ("true", "yes", "on")
 _FALSE = ("false", "no", "off")
-_PIN_NAME = re.compile(r"^(?:GPIO|BCM|BOARD|WPI|J8:)\d{1,2}$", re.IGNORECASE)
 _CHORD_MODIFIERS = ("ctrl", "alt", "shift", "meta", "super")
 
 
@@ -45,19 +45,6 @@ class DisplayConfig:
     brightness: int = 100
     fullscreen: bool | None = None
     size: tuple[int, int] | None = None
-
-
-@dataclass(frozen=True)
-class PedalConfig:
-    """One foot switch: a GPIO pin and what each gesture on it does."""
-
-    pin: int | str = 17
-    pull_up: bool = True
-    hold_time: float = 1.0
-    bounce_ms: float = 20.0
-    gestures: Mapping[str, Action | None] = field(
-        default_factory=lambda: {"tap": Action.ADVANCE, "hold": Action.TOGGLE_PAUSE}
-    )
 
 
 @dataclass(frozen=True)
@@ -78,7 +65,7 @@ class RoomConfig:
     spoken_prompts: bool = False
     practice_mode: bool = False
     display: DisplayConfig = field(default_factory=DisplayConfig)
-    pedals: tuple[PedalConfig, ...] = (PedalConfig(),)
+    pedals: tuple[PedalConfig, ...] = (PedalConfig(pin=17),)
     keys: Mapping[str, Action] = field(default_factory=dict)
     resume_max_age: float = 3 * 3600.0
     autosave: float = 5.0
@@ -198,13 +185,13 @@ def _rotation(text: str) -> int:
     return value
 
 
-def _gpio_pin(text: str) -> int | str:
-    text = text.strip()
-    if re.fullmatch(r"\d+", text):
-        return _int_in(0, 27)(text)
-    if _PIN_NAME.match(text):
-        return text.upper()
-    raise ValueError(f'"{text}" is not a GPIO pin; write the BCM number (17) or a name like GPIO17 or BOARD11')
+def _gpio_pin(text: str) -> int:
+    return parse_pin(text.strip())
+
+
+def _bounce_ms(text: str) -> float:
+    low, high = BOUNCE_MS_RANGE
+    return float(_int_in(int(low), int(high), " ms")(text))
 
 
 def _action(text: str) -> Action | None:
@@ -265,8 +252,7 @@ _SCALARS: dict[str, Callable[[str], object]] = {
 }
 _DISPLAY = {"rotation": _rotation, "brightness": _int_in(10, 100, " (percent)"),
             "fullscreen": _fullscreen, "size": _size}
-_PEDAL = {"pin": _gpio_pin, "pull_up": _bool, "hold_time": _duration_in(0.3, 10),
-          "bounce_ms": lambda text: float(_int_in(0, 200, " ms")(text))}
+_PEDAL = {"pin": _gpio_pin, "pull_up": _bool, "hold_time": _duration_in(*HOLD_TIME_RANGE), "bounce_ms": _bounce_ms}
 TOP_KEYS = (*_SCALARS, "routines", "data_dir", "cues", "display", "pedals", "keys")
 
 
@@ -339,7 +325,7 @@ def _read_pedals(r: _Reader, node: Node) -> tuple[PedalConfig, ...] | None:
     if items is None:
         return None
     pedals: list[PedalConfig] = []
-    seen: dict[str, int] = {}
+    seen: dict[int, int] = {}
     ok = True
     for index, item in enumerate(items):
         what = f"pedals[{index}]"
@@ -357,11 +343,12 @@ def _read_pedals(r: _Reader, node: Node) -> tuple[PedalConfig, ...] | None:
             else:
                 mapped = {g: r.scalar(gestures.get(g), f"{what}.gestures.{g}", _action)
                           for g in gestures.present(GESTURE_NAMES)}
-                values["gestures"] = _BAD if _BAD in mapped.values() else mapped
+                values["gestures"] = (_BAD if _BAD in mapped.values()
+                                      else {g: a for g, a in mapped.items() if a is not None})
         if _BAD in values.values():
             ok = False
             continue
-        key = str(values["pin"]).upper().removeprefix("GPIO").removeprefix("BCM")
+        key = values["pin"]
         if key in seen:
             r.report.add(fields.get("pin"), f"{what}.pin: pin {values['pin']} is already used by pedals[{seen[key]}]",
                          "each pedal needs its own pin")

@@ -76,8 +76,8 @@ class TestGoodFiles:
         assert problems == []
         left, right = config.pedals
         assert (left.pin, left.gestures) == (5, {"tap": Action.BACK, "hold": Action.EXTEND})
-        assert (right.pin, right.pull_up, right.bounce_ms) == ("GPIO6", False, 10.0)
-        assert right.gestures == {"tap": Action.ADVANCE, "hold": Action.TOGGLE_PAUSE, "double_tap": None}
+        assert (right.pin, right.pull_up, right.bounce_ms) == (6, False, 10.0)  # GPIO6 read as BCM 6
+        assert right.gestures == {"tap": Action.ADVANCE, "hold": Action.TOGGLE_PAUSE}  # "none" maps nothing
 
     @pytest.mark.parametrize("text", ["", "# only comments\n# room: x\n"], ids=["empty", "comments"])
     def test_a_file_without_settings_is_the_defaults(self, tmp_path, text):
@@ -146,7 +146,8 @@ class TestMistakes:
     @pytest.mark.parametrize(
         ("pedals", "message"),
         [
-            ("  - pin: 40\n", "out of range"),
+            ("  - pin: 40\n", "no GPIO40"),
+            ("  - pin: BOARD6\n", "ground"),
             ("  - pin: GPIO17\n    gestures: {tap: advnce}\n", 'unknown action "advnce"'),
             ("  - pin: 17\n    hold_time: 1\n", "has no unit"),
             ("  - pull_up: true\n", "has no pin"),
@@ -154,7 +155,7 @@ class TestMistakes:
             ("  - pin: 17\n    colour: red\n", 'unknown key "colour" in pedals[0]'),
             ("  pin: 17\n", "must be a list"),
         ],
-        ids=["pin-range", "action", "unitless-hold", "no-pin", "same-pin", "unknown-key", "not-a-list"],
+        ids=["pin-range", "ground-pin", "action", "unitless-hold", "no-pin", "same-pin", "unknown-key", "not-a-list"],
     )
     def test_bad_pedal_keeps_the_default_pedal(self, tmp_path, pedals, message):
         config, problems = load(tmp_path, "pedals:\n" + pedals)
