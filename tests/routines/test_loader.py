@@ -160,7 +160,7 @@ class TestGoodFiles:
         routine = load_routine(GOOD / "yaml11-words.yaml")
         assert (routine.name, routine.summary) == ("On", "No")
         first, second, third = routine.steps
-        assert (first.name, first.say, first.caution, first.note) == ("Yes", "off", "null", "1:30")
+        assert (first.name, first.say, first.caution, first.note) == ("Yes", "off", "y", "1:30")
         assert first.time == Window(90, 90)
         assert (second.name, third.name) == ("No", "true")
 
@@ -205,6 +205,11 @@ class TestValues:
         (problem,) = caught.value.problems
         assert (problem.line, problem.col) == (5 if "\n    time" in body else 4, col)
         assert "has no unit" in problem.message and "5m" in problem.hint
+
+    @pytest.mark.parametrize("value", ["null", "~", "true", "42", "1.5", "No", "2001-01-01"])
+    def test_text_keeps_what_was_written(self, value):
+        routine = load_routine_text(text(f"  - name: {value}\n    time: 1m\n    say: {value}\n"))
+        assert (routine.steps[0].name, routine.steps[0].say) == (value, value)
 
     def test_sound_file_is_not_looked_for_without_a_folder(self):
         step = load_routine_text(text("  - name: A\n    time: 1m\n    sound: cues/bell.wav\n")).steps[0]
