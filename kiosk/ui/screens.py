@@ -146,7 +146,6 @@ class SummaryScreen(Screen):
         rows.clear_widgets()
         scale = max([max(r.max_s, r.actual_s, r.planned_s) for r in records] + [1.0])
         remarks = []
-        planned_total = sum(r.planned_s for r in records)
         actual_total = sum(r.actual_s for r in records)
         steps = controller.plan.steps
         for r in records:
@@ -160,9 +159,11 @@ class SummaryScreen(Screen):
             elif verdict == "over":
                 remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
         snap = controller.snapshot()
-        target = f" · booked {fmt_clock(snap.target_end_s)}" if snap and snap.target_end_s else ""
-        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(actual_total)} "
-                       f"({fmt_offset(actual_total - planned_total)}){target}")
+        planned_total = controller.plan.total_s
+        took = snap.session_elapsed_s if snap else actual_total
+        paused = f" · paused {fmt_clock(snap.paused_s)}" if snap and snap.paused_s >= 1 else ""
+        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(took)} "
+                       f"({fmt_offset(took - planned_total)}){paused}")
         self.remarks = ("All steps within their windows." if not remarks
                         else "Outside their windows:\n" + "\n".join(remarks))
 

@@ -108,6 +108,16 @@ class HoldButton(Label):
         pass
 
 
+class Digits(Label):
+    """The big remaining-time readout.
+
+    Its font is sized so the digits' ink (about 0.71 of the font size in Roboto) fills the box;
+    the font's ascender and descender space may reach past the box, which shows nothing.
+    """
+
+    INK = 0.75
+
+
 class TapButton(ButtonBehavior, Label):
     """An ordinary tap button for choices that move nothing on (tiles, lengths, settings)."""
 

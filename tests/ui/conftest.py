@@ -95,9 +95,11 @@ class Driver:
         self.frames(4)
 
     def screenshot(self, name: str) -> Path:
-        folder = artifacts_dir("screens")
-        path = self.window.screenshot(os.path.join(folder, f"{name}.png"))
-        return Path(path)
+        folder = Path(artifacts_dir("screens"))
+        taken = self.window.screenshot(str(folder / f"{name}.png"))  # Kivy numbers the file
+        target = folder / f"{name}.png"
+        os.replace(taken, target)
+        return target
 
     def ids(self, screen: str):
         return self.app.sm.get_screen(screen).ids
