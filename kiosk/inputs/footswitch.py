@@ -94,8 +94,8 @@ class FootSwitch:
     advances, hold toggles pause); a gesture left out does nothing. ``hold_time`` is in seconds,
     ``bounce_ms`` in milliseconds. Raises :class:`HardwareError` when there is no GPIO or the pin is
     busy. For a pedal test screen, ``when_changed(pressed)`` reports every confirmed press and
-    settled release (each ``bounce_ms`` after its first edge) and ``when_gesture(name, action_or_None)`` every gesture, mapped or not, on the same
-    threads as ``on_action``.
+    settled release (each ``bounce_ms`` after its first edge) and ``when_gesture(name, action)``
+    every gesture, mapped (action) or not (None), on the same threads as ``on_action``.
     """
 
     def __init__(

@@ -28,7 +28,8 @@ double_tap      second contact + ``bounce``                 ``bounce`` (20 ms)
 long_hold       ``LONG_HOLD_FACTOR * hold_time`` pressed    a long wait by design (3 s by default)
 ==============  ==========================================  ==========================================
 
-Without ``hold`` mapped a press of any length is a tap (unless ``long_hold`` claims it).
+Without ``hold`` mapped a press of any length is a tap (unless ``long_hold`` claims it). The
+second press of a double tap is used up by it: holding it on does nothing more.
 """
 
 from __future__ import annotations
