@@ -58,6 +58,8 @@ class Step:
 
     ``kind`` is ``timed`` (``time:``), ``reps`` (``reps:``, optionally ``pace:`` seconds per rep)
     or ``manual`` (``until: advance``). ``estimate_s`` budgets steps that wait for the therapist.
+    ``sound`` is a cue name (``chime``) or, for a ``.wav`` written relative to the routine file, the
+    file's absolute path as the loader found it. ``line`` is where the step starts in its file.
     """
 
     name: str
