@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 
 from kiosk import yamlsafe
 from kiosk.errors import RoutineError
@@ -32,11 +32,17 @@ STRUCTURAL = {
 MEANING = {"duplicate-keys.yaml", "zero-durations.yaml", "window-reversed.yaml", "too-many-steps.yaml"}
 
 
-@pytest.fixture(scope="module")
-def validator() -> Draft202012Validator:
+@pytest.fixture(scope="module", params=["2020-12", "draft-07"])
+def validator(request):
+    """The schema as written, and as VS Code's YAML extension reads it (draft-07 rules)."""
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    if request.param == "draft-07":
+        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+        cls = Draft7Validator
+    else:
+        cls = Draft202012Validator
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def as_editor_sees(source: str | bytes):
