@@ -215,6 +215,12 @@ class TestValues:
         step = load_routine_text(text("  - name: A\n    time: 1m\n    sound: cues/bell.wav\n")).steps[0]
         assert step.sound == "cues/bell.wav"
 
+    def test_windows_line_endings_keep_positions(self):
+        source = text("  - name: A\n    time: 6-5m\n").replace("\n", "\r\n")
+        with pytest.raises(RoutineError) as caught:
+            load_routine_text(source)
+        assert [(p.line, p.col) for p in caught.value.problems] == [(5, 11)]
+
     def test_bom_is_ignored(self):
         assert load_routine_text(b"\xef\xbb\xbf" + text("  - {name: A, time: 1m}\n").encode()).name == "T"
 
