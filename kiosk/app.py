@@ -74,6 +74,7 @@ class Services:
     closers: list[Callable[[], None]] = field(default_factory=list)
     frame_hooks: list[Callable[[], None]] = field(default_factory=list)
     brightness: object = None
+    journal: object = None
 
     @property
     def volume_percent(self) -> float:
@@ -212,6 +213,91 @@ def attach_pedals(app, services: Services, config) -> None:
     services.closers.extend(switch.close for switch in switches)
 
 
+def attach_audio(services: Services, config, data_dir: Path | None) -> None:
+    """Load every cue before the first screen; a kiosk without sound flashes the screen instead."""
+    from kiosk.audio.cues import EVENT_CUES, CueListener, cue_files
+    from kiosk.audio.player import open_player
+    from kiosk.audio.speech import SpeechPrompts
+
+    player = open_player(volume=services.volume_percent / 100.0, muted=bool(getattr(config, "muted", False)),
+                         enabled=getattr(config, "cues", None))
+    player.load(cue_files())
+    services.player = player
+    services.player_available = player.available
+    services.cue_kinds = frozenset(EVENT_CUES)
+    if not player.available and player.notice:
+        services.notices.append(player.notice)
+    listener = CueListener(player)
+    speech_cache = (data_dir / "speech") if data_dir else None
+    speech: list = []
+
+    def on_plan(plan) -> None:
+        wanted = services.spoken or bool(getattr(plan.routine, "speak", False))
+        if wanted and speech_cache is not None and not speech:
+            speech.append(SpeechPrompts(speech_cache))
+            if speech[0].notice:
+                services.notices.append(speech[0].notice)
+        listener.speech = speech[0] if wanted and speech and speech[0].available else None
+        listener.prepare(plan.steps, warning_s=plan.routine.warning_s)
+
+    services.controller.plan_listeners.append(on_plan)
+    services.controller.listeners.append(listener.on_events)
+
+
+def attach_journal(services: Services, config, data_dir: Path | None) -> None:
+    """Record every session; after an unclean stop, start straight into the interrupted one, paused."""
+    import time
+
+    from kiosk.journal.journal import Journal
+
+    if data_dir is None:
+        services.notices.append("No data folder: sessions are not recorded and cannot resume.")
+        return
+    journal = Journal.open(data_dir, room=services.settings.get("room", ""))
+    if journal.notice:
+        services.notices.append(journal.notice)
+    controller = services.controller
+    current = {"id": None}
+
+    def on_events(events) -> None:
+        session = controller.session
+        if any(e.kind == "session_started" for e in events) and controller.routine is not None:
+            current["id"] = journal.begin(session, routine_path=controller.routine.path)
+        if current["id"] is not None:
+            journal.on_events(current["id"], events, session)
+        if any(e.kind == "session_finished" for e in events):
+            current["id"] = None
+
+    last_save = [0.0]
+
+    def autosave() -> None:
+        now = time.monotonic()
+        if current["id"] is not None and now - last_save[0] >= 1.0 and controller.session is not None:
+            last_save[0] = now
+            journal.autosave(current["id"], controller.session)
+
+    controller.listeners.insert(0, on_events)
+    services.frame_hooks.append(autosave)
+    services.closers.append(journal.close)
+    services.journal = journal
+
+    info = journal.pending_resume(getattr(config, "resume_max_age", 3 * 3600.0))
+    if info is None:
+        return
+    session = journal.restore(info, controller.clock)
+    if session is None:
+        services.notices.append(f"An interrupted session of {info.routine} could not be continued.")
+        return
+    controller.adopt(session)
+    current["id"] = info.session_id
+    snap = session.snapshot()
+    where = f"at {snap.name}" if snap.name else ""
+    services.start_screen = "resume"
+    services.resume_message = (f"{info.routine} was interrupted {where}; it is paused where it was. "
+                               "Tap the pedal to go on.")
+    log.info("resuming session %s of %s %s", info.session_id, info.routine, where)
+
+
 def attach_systemd(app, services: Services) -> None:
     """READY=1 once the first frame is up; watchdog pings from the UI loop, so a frozen screen restarts."""
     import time
@@ -246,6 +332,8 @@ def run_kiosk(args) -> int:
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
     services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen)
+    attach_audio(services, config, data_dir)
+    attach_journal(services, config, data_dir)
 
     from kiosk.ui.app import KioskApp
 

@@ -70,6 +70,8 @@ class Controller:
         self.plan = None
         self.session = None
         self.listeners: list[Listener] = []
+        #: Called with each new plan (a routine chosen or a session restored), before it starts.
+        self.plan_listeners: list[Callable[[object], None]] = []
 
     # -- choosing -----------------------------------------------------------------------------
     def choose(self, routine: Routine, length_s: float | None = None, skip: Iterable[str] = ()) -> None:
@@ -82,6 +84,7 @@ class Controller:
         self.routine, self.length_s, self.skip = routine, length_s, skip
         self.plan = plan
         self.session = Session(plan, self.clock, extend_s=self.extend_s)
+        self._planned()
 
     def adopt(self, session) -> None:
         """Take over a session restored from the journal after an unclean stop."""
@@ -90,6 +93,14 @@ class Controller:
         self.routine = session.plan.routine
         self.length_s = session.plan.target_s
         self.skip = tuple(session.plan.skipped)
+        self._planned()
+
+    def _planned(self) -> None:
+        for listener in self.plan_listeners:
+            try:
+                listener(self.plan)
+            except Exception:
+                log.exception("plan listener %r failed", listener)
 
     def clear(self) -> None:
         """Forget the session (back to the picker)."""

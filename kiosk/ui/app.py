@@ -88,7 +88,7 @@ class KioskApp(App):
         self.sm = root.ids.sm
         Window.clearcolor = theme.BG
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up,
-                    on_request_close=self._on_request_close)
+                    on_request_close=self._on_request_close, focus=self._on_focus)
         self.error_count = len(self.library.error_lines())
         return root
 
@@ -142,6 +142,13 @@ class KioskApp(App):
 
     def on_events(self, events) -> None:
         kinds = {e.kind for e in events}
+        if "step_started" in kinds:
+            now = self.controller.clock.now()
+            for e in events:
+                if e.kind == "step_started":
+                    late_ms = (now - e.at) * 1000.0
+                    log.info("step %d %s%s shown %.1f ms after it fell due", e.index + 1, e.step.name,
+                             f" ({e.step.side})" if e.step.side else "", late_ms)
         if not self.services.player_available and kinds & self.services.cue_kinds:
             self.flash = 1.0
             Clock.schedule_once(lambda _dt: setattr(self, "flash", 0.0), 0.6)
@@ -314,6 +321,10 @@ class KioskApp(App):
             return keymap.swallows(key, scancode) or keymap.action_for(key, scancode) is not None
         self.act(action, source="key")
         return True
+
+    def _on_focus(self, _window, focused) -> None:
+        if not focused:  # key-ups can be lost while the window has no focus
+            self.services.keymap.reset()
 
     def _on_key_up(self, _window, key, scancode=None, *_args):
         self.services.keymap.key_up(key, scancode)

@@ -55,6 +55,7 @@ def configure(choice: WindowChoice, *, home: Path | None = None, maxfps: int = 6
               rotation: int = 0, clock: str | None = None) -> None:
     """Set Kivy's environment and Config for the kiosk window. Call before importing kivy.core."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy logs through logging: one line each
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONFIG", "1")
     if home is not None:
@@ -71,7 +72,12 @@ def configure(choice: WindowChoice, *, home: Path | None = None, maxfps: int = 6
     Config.set("graphics", "rotation", str(rotation))
     Config.set("graphics", "allow_screensaver", "0")
     Config.set("graphics", "resizable", "0" if choice.fullscreen else "1")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    # One provider per touch device: SDL2's own (touch on the console and on X11) plus the mouse,
+    # which steps aside while touches arrive. Kivy's probesysfs would add the same touchscreen a
+    # second time, and every tap would count twice.
+    if Config.has_option("input", "%(name)s"):
+        Config.remove_option("input", "%(name)s")
+    Config.set("input", "mouse", "mouse,disable_multitouch,disable_on_activity")
     if choice.fullscreen:
         Config.set("graphics", "fullscreen", "auto")
         Config.set("graphics", "show_cursor", "0")

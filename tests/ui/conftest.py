@@ -137,7 +137,7 @@ def kiosk(kivy_window, tmp_path):
     for app in made:
         app.dispatch("on_stop")
         Window.unbind(on_key_down=app._on_key_down, on_key_up=app._on_key_up,
-                      on_request_close=app._on_request_close)
+                      on_request_close=app._on_request_close, focus=app._on_focus)
         for child in list(Window.children):
             Window.remove_widget(child)
         App._running_app = None
