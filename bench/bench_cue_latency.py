@@ -3,8 +3,8 @@
 
 Each variant runs in its own process with ``SDL_AUDIODRIVER=disk`` (SDL writes the mix to a file
 in real time). The process sleeps until each deadline, plays a short cue through the kiosk's
-Kivy player, and timestamps every buffer SDL_mixer hands to the driver (``Mix_SetPostMix``, on
-SDL's audio thread). Latency = time that buffer was mixed + the cue's offset inside it -
+Kivy player, and a small C hook on SDL's audio thread (``Mix_SetPostMix``, compiled with ``cc``)
+timestamps the buffer that holds each cue's first sample. Latency = time that buffer was mixed + the cue's offset inside it -
 deadline. The cues found in the output file are counted as a cross-check.
 
 Baseline in the same run: Kivy's own ``SoundLoader`` with the 4096-frame buffer Kivy opens
@@ -25,6 +25,7 @@ import math
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,44 @@ def write_blip(path: Path) -> None:
         w.writeframes(samples.tobytes())
 
 
+PROBE_MAX = 100000
+PROBE_C = r"""
+/* SDL_mixer post-mix hook: notes when each cue's first sample is mixed. Plain C on purpose: a
+   Python callback would need the GIL on SDL's audio thread while Kivy's play() holds the GIL
+   and waits for the audio lock, and the two deadlock. */
+#include <stdint.h>
+#include <time.h>
+#define MAXN 100000
+int n_onsets = 0, buffer_bytes = 0;
+double onset_at[MAXN];
+int onset_frame[MAXN];
+static int silent = 1;
+void postmix(void *udata, uint8_t *stream, int len) {
+    struct timespec ts;
+    const int16_t *s = (const int16_t *)stream;
+    int i, first = -1;
+    clock_gettime(CLOCK_MONOTONIC, &ts);  /* the clock behind Python's time.monotonic() */
+    buffer_bytes = len;
+    for (i = 0; i < len / 2; i++) if (s[i]) { first = i; break; }
+    if (first < 0) { silent = 1; return; }
+    if (silent && n_onsets < MAXN) {
+        onset_at[n_onsets] = ts.tv_sec + ts.tv_nsec * 1e-9;
+        onset_frame[n_onsets++] = first / 2;  /* stereo: two samples per frame */
+    }
+    silent = 0;
+}
+"""
+
+
+def build_probe() -> ctypes.CDLL:
+    """Compile the post-mix hook (needs a C compiler: ``cc``)."""
+    folder = Path(tempfile.mkdtemp())
+    (folder / "probe.c").write_text(PROBE_C)
+    subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", str(folder / "probe.so"), str(folder / "probe.c")],
+                   check=True, capture_output=True)
+    return ctypes.CDLL(str(folder / "probe.so"))
+
+
 def child(buffer_frames: int | None, cues: int, seed: int) -> dict:
     """Runs inside the variant's process: play ``cues`` blips at deadlines, time each one's mix."""
     from kiosk.audio import sdlmixer
@@ -75,26 +114,9 @@ def child(buffer_frames: int | None, cues: int, seed: int) -> dict:
     write_blip(blip)
     player.load({"blip": blip})
 
-    onsets: list[tuple[float, int]] = []  # (monotonic time the buffer was mixed, frame offset in it)
-    buffers: list[int] = []
-    silent = [True]
-
-    @ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint8), ctypes.c_int)
-    def postmix(_udata, stream, length):
-        now = time.monotonic()
-        data = ctypes.string_at(stream, length)
-        buffers.append(length // 4)
-        if data.count(0) == length:
-            silent[0] = True
-            return
-        if silent[0]:
-            samples = array("h", data)
-            first = next(i for i, s in enumerate(samples) if s)
-            onsets.append((now, first // 2))
-        silent[0] = False
-
+    probe = build_probe()
     _, mix = sdlmixer.libs()
-    mix.Mix_SetPostMix(postmix, None)
+    mix.Mix_SetPostMix(probe.postmix, None)
     rng = random.Random(seed)
     time.sleep(0.3)
     deadlines, plays = [], []
@@ -108,6 +130,10 @@ def child(buffer_frames: int | None, cues: int, seed: int) -> dict:
     time.sleep(0.3)
     mix.Mix_SetPostMix(None, None)
 
+    n = ctypes.c_int.in_dll(probe, "n_onsets").value
+    times = (ctypes.c_double * PROBE_MAX).in_dll(probe, "onset_at")
+    frames = (ctypes.c_int * PROBE_MAX).in_dll(probe, "onset_frame")
+    onsets = [(times[i], frames[i]) for i in range(n)]
     latencies, found = [], list(onsets)
     for deadline, played in zip(deadlines, plays):
         while found and found[0][0] < played:
@@ -117,7 +143,7 @@ def child(buffer_frames: int | None, cues: int, seed: int) -> dict:
         mixed_at, offset = found.pop(0)
         latencies.append(1000 * (mixed_at + offset / RATE - deadline))
     return {
-        "buffer_frames": statistics.mode(buffers) if buffers else None,
+        "buffer_frames": ctypes.c_int.in_dll(probe, "buffer_bytes").value // 4,
         "latencies_ms": latencies,
         "wake_ms": [1000 * (p - d) for p, d in zip(plays, deadlines)],
         "cues": cues,
@@ -170,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if shutil.which("cc") is None:
+        print("needs a C compiler (cc, from build-essential) to time SDL's audio thread", file=sys.stderr)
+        return 1
     if args.child:
         frames, cues, seed = json.loads(args.child)
         print(json.dumps(child(frames, cues, seed)))

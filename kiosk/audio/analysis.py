@@ -214,3 +214,10 @@ def semitone(hz: float) -> int:
 def max_step(samples) -> float:
     """The largest jump between neighbouring samples, in the samples' own unit."""
     return max((abs(b - a) for a, b in zip(samples, samples[1:])), default=0.0)
+
+
+def segment_peaks(samples, starts: list[int]) -> list[float]:
+    """Peak of each stretch from one start to the next (the last runs to the end), as a
+    fraction of full scale: the loudness of each cue found by :func:`onsets` in 16-bit output."""
+    ends = list(starts[1:]) + [len(samples)]
+    return [max((abs(s) for s in samples[a:b]), default=0) / FULL_SCALE for a, b in zip(starts, ends)]

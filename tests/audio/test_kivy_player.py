@@ -15,7 +15,9 @@ import textwrap
 
 import pytest
 
-from kiosk.audio.analysis import DISK_RATE, dbfs, dominant_hz, onsets, read_disk_output, read_wav, semitone
+from kiosk.audio.analysis import (
+    DISK_RATE, dbfs, dominant_hz, onsets, read_disk_output, read_wav, segment_peaks, semitone,
+)
 from kiosk.audio.cues import cue_files
 
 pytestmark = pytest.mark.slow
@@ -86,13 +88,12 @@ class TestDiskDriver:
         _, pcm, starts = output
         left = pcm.channel(0)
         tick_peak = read_wav(cue_files()["rep_tick"]).peak
-        segments = [left[a:b] for a, b in zip(starts, starts[1:] + [len(left)])]
-        peaks = [max(abs(s) for s in seg) / 32768 for seg in segments]
+        peaks = segment_peaks(left, starts)
         assert peaks[0] == pytest.approx(tick_peak, rel=0.05)
         assert peaks[1] == pytest.approx(tick_peak / 2, rel=0.05)
         assert dbfs(peaks[2]) == pytest.approx(-14, abs=0.5)
         assert max(peaks) < 0.5
-        window = [s / 32768 for s in segments[2]]
+        window = [s / 32768 for s in left[starts[2]:]]
         assert semitone(dominant_hz(window, DISK_RATE, 0, 4096)) == 72  # C5, the window cue's first chime
 
 
