@@ -10,85 +10,32 @@ kiosk: a disk problem sets :attr:`Journal.notice` and the session goes on unreco
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass, field
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from kiosk.engine.events import Event, Paused, SessionFinished, StepEnded, StepStarted
 from kiosk.errors import KioskError
 from kiosk.journal import store
+from kiosk.journal.resume import (
+    RESUME_MAX_AGE_S, LiveSession, ResumeInfo, ResumeMixin, file_hash, session_elapsed,
+)
 from kiosk.journal.writer import Writer
 
 if TYPE_CHECKING:
-    from kiosk.engine.clock import Clock
     from kiosk.engine.session import Session
 
 log = logging.getLogger(__name__)
 
 #: Default longest gap between two saves of a running session (seconds).
 SAVE_EVERY_S = 5.0
-#: Default age beyond which an interrupted session is closed rather than resumed (seconds).
-RESUME_MAX_AGE_S = 3 * 3600.0
-
-
-@dataclass(frozen=True)
-class ResumeInfo:
-    """An interrupted session the kiosk can continue: enough to re-plan it and restore the engine."""
-
-    session_id: int
-    routine: str
-    routine_path: str
-    routine_hash: str
-    target_s: float | None
-    skip: tuple[str, ...]
-    state: dict
-    saved_at: float  #: wall-clock time of the last save (epoch seconds)
-    step_index: int | None
-    room: str = ""
-    extra: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def step_name(self) -> str | None:
-        """Name of the step the session was on (from the saved records' plan), if known."""
-        return self.extra.get("step_name")
-
-
-@dataclass
-class _Live:
-    """What the journal keeps in memory about a session this process is running."""
-
-    session_id: int
-    recorded: int  # session.records already handed to the writer
-    origins: list  # [[from session time s, wall ms of session time 0]], one per process that ran it
-    pauses: int = 0  # pauses in the current step
-    last_save: float = float("-inf")  # engine clock time of the last save
-    autosave: dict | None = None  # the last autosave handed to the writer: {save, taken, seq}
-
-    def wall_ms(self, session_s: float) -> int:
-        """Wall time of a moment in session time, through the origin of the run it fell in.
-
-        A run that resumed from a save at session time ``start`` owns the moments after it; the
-        moment of the save itself belongs to the run that saved it.
-        """
-        origin = self.origins[0][1]
-        for start, ms in self.origins[1:]:
-            if session_s > start + 1e-9:
-                origin = ms
-        return int(round(origin + session_s * 1000.0))
-
-
-def file_hash(path: Path | str) -> str:
-    """SHA-256 of a file's bytes ('' when it cannot be read): a resume never runs on an edited routine."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def _prepare(path: Path, connect: Callable[[Path], sqlite3.Connection]) -> int:
@@ -102,15 +49,11 @@ def _prepare(path: Path, connect: Callable[[Path], sqlite3.Connection]) -> int:
         conn.close()
 
 
-def _elapsed(session: "Session", now: float) -> float:
-    return session.snapshot(now).session_elapsed_s if session.state in ("running", "paused") else 0.0
-
-
 def _status(session: "Session") -> str:
     return "paused" if session.state == "paused" else "running"
 
 
-class Journal:
+class Journal(ResumeMixin):
     """SQLite history and crash-resume points for the sessions one kiosk runs."""
 
     def __init__(self, path: Path, *, room: str = "", writer: Writer | None, next_id: int,
@@ -123,7 +66,7 @@ class Journal:
         self._writer = writer
         self._next_id = next_id
         self._wall = wall
-        self._live: dict[int, _Live] = {}
+        self._live: dict[int, LiveSession] = {}
         self._pending: dict[int, ResumeInfo] = {}
         self._lock = threading.Lock()
         self._seq = 0  # jobs submitted so far: a queued autosave may absorb a newer one only if last
@@ -155,12 +98,18 @@ class Journal:
                 next_id = _prepare(path, connect)
         except (OSError, sqlite3.Error, KioskError) as exc:
             log.warning("journal %s unusable: %s", path, exc)
-            notice = str(exc) if isinstance(exc, KioskError) else store.describe_failure(exc, data_dir)
+            if isinstance(exc, KioskError):
+                notice = str(exc)
+            elif data_dir.is_dir() and not os.access(data_dir, os.W_OK):  # SQLite says only "unable to open"
+                notice = store.describe_failure(PermissionError(errno.EACCES, "read-only"), data_dir)
+            else:
+                notice = store.describe_failure(exc, data_dir)
             return cls(path, room=room, writer=None, next_id=1, notice=notice,
                        save_every_s=save_every_s, wall=wall)
         journal = cls(path, room=room, writer=None, next_id=next_id, notice=notice,
                       save_every_s=save_every_s, wall=wall)
         journal._writer = Writer(path, journal._failed, connect=connect)
+        weakref.finalize(journal, journal._writer.close)  # at exit, what is queued still gets written
         return journal
 
     @property
@@ -195,9 +144,9 @@ class Journal:
         self._next_id += 1
         now = session.clock.now()
         wall = self._wall()
-        elapsed = _elapsed(session, now)
+        elapsed = session_elapsed(session, now)
         origin = store.to_ms(wall - elapsed)
-        live = _Live(session_id, recorded=0, origins=[[0.0, origin]], last_save=now)
+        live = LiveSession(session_id, recorded=0, origins=[[0.0, origin]], last_save=now)
         self._live[session_id] = live
         path = Path(routine_path).expanduser().resolve()
         plan = session.plan
@@ -232,7 +181,7 @@ class Journal:
         finished = next((e for e in events if isinstance(e, SessionFinished)), None)
         if finished is not None:
             how = finished.how if finished.how in ("finished", "stopped") else "stopped"
-            ended = store.to_ms(wall - (now - finished.at))
+            ended = live.wall_ms(finished.elapsed_s)  # on the session's own time line, like its steps
             self._live.pop(session_id, None)
 
             def end_job(conn: sqlite3.Connection) -> None:
@@ -280,7 +229,7 @@ class Journal:
         self._submit(job)
         return True
 
-    def _new_steps(self, live: _Live, session: "Session", events: Iterable[Event]) -> list[dict]:
+    def _new_steps(self, live: LiveSession, session: "Session", events: Iterable[Event]) -> list[dict]:
         """Rows for the step records the journal has not handed over yet (pause counts from events)."""
         pauses_at_end: list[int] = []
         for event in events:
@@ -302,7 +251,7 @@ class Journal:
         live.recorded = len(session.records)
         return rows
 
-    def _save_args(self, live: _Live, session: "Session", now: float, wall: float) -> dict:
+    def _save_args(self, live: LiveSession, session: "Session", now: float, wall: float) -> dict:
         index = session.index
         extra = {
             "origins": live.origins, "pauses": live.pauses,
@@ -311,114 +260,5 @@ class Journal:
         return dict(status=_status(session), saved_at=store.to_ms(wall), step_index=index,
                     state=session.to_dict(now), extra=json.loads(json.dumps(extra)))
 
-    # --- resuming ---------------------------------------------------------------------------
 
-    def pending_resume(self, max_age_s: float = RESUME_MAX_AGE_S) -> ResumeInfo | None:
-        """The session an unclean stop interrupted, if it can and should be continued.
-
-        Every other unfinished session (too old, its routine file edited or gone, nothing saved,
-        or an older one) is closed as interrupted here.
-        """
-        if self._writer is None:
-            return None
-        try:
-            conn = store.connect_readonly(self.path)
-            try:
-                conn.row_factory = sqlite3.Row
-                rows = conn.execute(
-                    "SELECT s.*, r.saved_at AS saved_at, r.step_index AS step_index, r.state AS state,"
-                    " r.extra AS extra FROM sessions s LEFT JOIN resume r ON r.session_id = s.id"
-                    " WHERE s.status IN ('running', 'paused') ORDER BY s.id DESC"
-                ).fetchall()
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return None
-        found: ResumeInfo | None = None
-        now_ms = store.to_ms(self._wall())
-        for row in rows:
-            if row["id"] in self._live:
-                continue
-            reason = None
-            if found is not None:
-                reason = "a later session was interrupted too"
-            elif row["state"] is None:
-                reason = "nothing was saved"
-            elif now_ms - row["saved_at"] > max_age_s * 1000.0:
-                reason = f"saved {(now_ms - row['saved_at']) / 60000.0:.0f} min ago"
-            elif not Path(row["routine_path"]).is_file():
-                reason = f"{row['routine_path']} is gone"
-            elif file_hash(row["routine_path"]) != row["routine_hash"]:
-                reason = f"{row['routine_path']} changed since"
-            if reason is not None:
-                log.info("journal: session %s closed as interrupted (%s)", row["id"], reason)
-                self.interrupted(row["id"])
-                continue
-            try:
-                state, extra = json.loads(row["state"]), json.loads(row["extra"] or "{}")
-            except ValueError:
-                self.interrupted(row["id"])
-                continue
-            found = ResumeInfo(
-                session_id=row["id"], routine=row["routine"], routine_path=row["routine_path"],
-                routine_hash=row["routine_hash"], target_s=row["target_s"],
-                skip=tuple(json.loads(row["skip"] or "[]")), state=state,
-                saved_at=row["saved_at"] / 1000.0, step_index=row["step_index"], room=row["room"],
-                extra=extra,
-            )
-        if found is not None:
-            self._pending[found.session_id] = found
-        return found
-
-    def restore(self, info: ResumeInfo, clock: "Clock", now: float | None = None) -> "Session | None":
-        """Re-plan ``info``'s routine, restore the engine there, paused, and carry on recording.
-
-        Returns ``None`` (and closes the session as interrupted) when it cannot be restored
-        exactly, for example when the routine no longer plans the same steps.
-        """
-        from kiosk.engine.session import Session
-        from kiosk.routines.loader import load_routine
-        from kiosk.routines.plan import make_plan
-
-        try:
-            routine = load_routine(info.routine_path)
-            plan = make_plan(routine, info.target_s, info.skip, use_length=False)
-            session = Session.from_dict(info.state, plan, clock, now)
-        except (KioskError, OSError, KeyError, TypeError, ValueError) as exc:
-            log.warning("journal: session %s cannot be resumed: %s", info.session_id, exc)
-            self.interrupted(info.session_id)
-            return None
-        events = session.pause(now) if session.state == "running" else []
-        self.resumed(info.session_id, session)
-        self.on_events(info.session_id, events, session)
-        return session
-
-    def resumed(self, session_id: int, session: "Session | None" = None) -> None:
-        """The kiosk continues ``session_id`` (restored from :meth:`pending_resume`'s state)."""
-        info = self._pending.pop(session_id, None)
-        if info is None:
-            log.warning("journal: resumed(%s) without pending_resume()", session_id)
-            return
-        extra = info.extra
-        origins = [list(o) for o in extra.get("origins") or []]
-        saved_elapsed = info.state.get("elapsed_s") or 0.0
-        if session is not None:
-            now = session.clock.now()
-            recorded = len(session.records)
-            elapsed = _elapsed(session, now)
-        else:
-            now, recorded, elapsed = float("-inf"), len(info.state.get("records", ())), saved_elapsed
-        if not origins:  # saved without them: the session's start as seen from its last save
-            origins = [[0.0, store.to_ms(info.saved_at - saved_elapsed)]]
-        origins.append([saved_elapsed, store.to_ms(self._wall() - elapsed)])
-        live = _Live(session_id, recorded=recorded, origins=origins, pauses=int(extra.get("pauses", 0)),
-                     last_save=now)
-        self._live[session_id] = live
-        self._submit(lambda conn: store.mark_resumed(conn, session_id))
-
-    def interrupted(self, session_id: int) -> None:
-        """Close a session that will not be continued; it ends at its last save."""
-        self._live.pop(session_id, None)
-        self._pending.pop(session_id, None)
-        self._submit(lambda conn: store.end_session(conn, session_id, status="interrupted", ended_at=None))
+__all__ = ["Journal", "ResumeInfo", "RESUME_MAX_AGE_S", "SAVE_EVERY_S"]

@@ -64,12 +64,13 @@ def iso(ms: int | None) -> str | None:
 def describe_failure(exc: BaseException, where: Path | str) -> str:
     """A sentence for the screen: what went wrong with the journal and what to do about it."""
     text = str(exc).lower()
-    code = getattr(exc, "errno", None) or getattr(exc, "sqlite_errorcode", None)
-    if code in (errno.ENOSPC, getattr(sqlite3, "SQLITE_FULL", 13)) or "full" in text:
+    os_code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
+    sql_code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF if isinstance(exc, sqlite3.Error) else None
+    if os_code == errno.ENOSPC or sql_code == 13 or "disk is full" in text:  # 13: SQLITE_FULL
         return (f"Session history paused: the disk holding {where} is full. The session goes on; "
                 "free some space to record again.")
-    if code in (errno.EROFS, errno.EACCES, errno.EPERM, getattr(sqlite3, "SQLITE_READONLY", 8)) or \
-            "readonly" in text or "read-only" in text or "permission" in text:
+    if os_code in (errno.EROFS, errno.EACCES, errno.EPERM) or sql_code == 8 or \
+            "readonly" in text or "read-only" in text or "permission" in text:  # 8: SQLITE_READONLY
         return (f"Session history is off: {where} cannot be written (read-only). The session goes on; "
                 "set a writable data_dir in the room config.")
     return f"Session history is off: {where}: {exc}. The session goes on."

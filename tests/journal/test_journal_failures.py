@@ -75,6 +75,16 @@ class TestUnusableFolder:
         finally:
             folder.chmod(0o755)
 
+    def test_a_folder_without_write_access_is_named_read_only(self, tmp_path, clock, monkeypatch):
+        import kiosk.journal.journal as journal_module
+
+        def cannot_open(path):  # what SQLite says when it may not create the file
+            raise sqlite3.OperationalError("unable to open database file")
+
+        monkeypatch.setattr(journal_module.os, "access", lambda path, mode: False)
+        journal = open_journal(tmp_path, clock, connect=cannot_open)
+        assert "read-only" in journal.notice and str(tmp_path) in journal.notice
+
     def test_a_journal_from_a_newer_kiosk_is_left_alone(self, tmp_path, clock, routine):
         folder = tmp_path / "data"
         create_journal(folder, clock)
