@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from kiosk.engine.events import Event, Paused, SessionFinished, StepEnded, StepStarted
 from kiosk.errors import KioskError
-from kiosk.journal import store
+from kiosk.journal import reports, store
 from kiosk.journal.resume import (
     RESUME_MAX_AGE_S, LiveSession, ResumeInfo, ResumeMixin, file_hash, session_elapsed,
 )
@@ -135,6 +135,49 @@ class Journal(ResumeMixin):
             self._seq += 1
         if self._writer is not None:
             self._writer.submit(job)
+
+    # --- reading (for the kiosk's screens: never raises, a problem becomes the notice) -----
+
+    def recent(self, limit: int | None = 20, routine: str | None = None) -> list[reports.SessionRow]:
+        """Recorded sessions, newest first, everything handed over so far included."""
+        return self._read(lambda conn: reports.recent_sessions(conn, limit=limit, routine=routine), [])
+
+    def trends(self, routine: str, limit: int = 20) -> list[reports.StepTrend]:
+        """Each step of ``routine`` over its last ``limit`` sessions, against its window."""
+        return self._read(lambda conn: reports.step_trends(conn, routine, limit=limit), [])
+
+    def export_csv(self, target: Path | str, *, limit: int | None = None, routine: str | None = None) -> int:
+        """Write the history as CSV to ``target`` (a USB stick, say) in one piece; returns its rows,
+        or -1 when it could not be written (the reason is in :attr:`notice`)."""
+        target = Path(target)
+        sessions = self.recent(limit=limit, routine=routine)
+        part = target.with_name(target.name + ".part")
+        try:
+            with open(part, "w", encoding="utf-8", newline="") as out:
+                rows = reports.write_csv(sessions, out)
+                out.flush()
+                os.fsync(out.fileno())
+            part.replace(target)
+        except OSError as exc:
+            self.notice = f"Could not export the history to {target}: {exc.strerror or exc}."
+            part.unlink(missing_ok=True)
+            return -1
+        return rows
+
+    def _read(self, query, empty):
+        self.flush()
+        try:
+            conn = reports.open_reader(self.path.parent)
+            if conn is None:
+                return empty
+            try:
+                return query(conn)
+            finally:
+                conn.close()
+        except (sqlite3.Error, KioskError) as exc:
+            log.warning("journal read failed: %s", exc)
+            self.notice = self.notice or f"Session history cannot be read: {exc}"
+            return empty
 
     # --- recording --------------------------------------------------------------------------
 

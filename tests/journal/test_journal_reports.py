@@ -118,3 +118,29 @@ class TestTimes:
 
     def test_no_time_stays_none(self):
         assert store.iso(None) is None
+
+
+class TestJournalReading:
+    """The kiosk's screens read through the journal: what was just handed over is included."""
+
+    def test_recent_trends_and_csv_export(self, tmp_path):
+        drill = write_routine(tmp_path)
+        clock = FakeClock()
+        journal = open_journal(tmp_path / "data", clock)
+        kiosk = Kiosk(journal, clock)
+        practice(kiosk, drill, calf_s=41)
+        assert [s.status for s in journal.recent()] == ["finished"]  # no flush needed by the caller
+        assert [p.actual_s for p in journal.trends("Practice drill")[1].points] == [41]
+        target = tmp_path / "usb" / "history.csv"
+        target.parent.mkdir()
+        assert journal.export_csv(target) == len(DRILL_STEPS)
+        assert len(list(csv.DictReader(target.open()))) == len(DRILL_STEPS)
+        assert journal.export_csv(tmp_path / "missing" / "history.csv") == -1
+        assert "Could not export" in journal.notice
+        journal.close()
+
+    def test_a_journal_that_never_opened_reads_as_empty(self, tmp_path):
+        (tmp_path / "file").write_text("")
+        journal = open_journal(tmp_path / "file" / "data", FakeClock())
+        assert journal.recent() == [] and journal.trends("Practice drill") == []
+        journal.close()
