@@ -144,11 +144,16 @@ class Session(StateMixin):
         return events
 
     def _run_until(self, rel: float, events: list[Event]) -> None:
+        # Clock times convert to session times with a rounding error: a tick at exactly
+        # ``next_deadline()`` must still see that deadline as due.
+        rel_due = rel + _EPS
         while True:
             step_due, half_due = self._step_due(), self._halfway_due()
-            if step_due is not None and step_due <= rel and (half_due is None or step_due <= half_due):
+            if step_due is not None and step_due <= rel_due and (half_due is None or step_due <= half_due):
+                rel = max(rel, step_due)  # time never runs back behind an event already given
                 self._fire_timer(step_due, events)
-            elif half_due is not None and half_due <= rel:
+            elif half_due is not None and half_due <= rel_due:
+                rel = max(rel, half_due)
                 self._halfway_done = True
                 events.append(Halfway(at=self._abs(half_due), index=self._index))
             else:
@@ -204,7 +209,7 @@ class Session(StateMixin):
             self._resume(self._last, events)
         elif self.state == "running":
             t = self._last
-            if self._step_auto_started and t - self._step_start < self.grace_s:
+            if self._step_auto_started and t - self._step_start < self.grace_s - _EPS:
                 return events
             self._end_step(t, "advance", events)
             self._next_step(t, events)

@@ -31,31 +31,52 @@ class SimulationError(KioskError, RuntimeError):
 
 
 def simulate(plan: Plan, presses: list[Press] | tuple[Press, ...] = (), *, session: Session | None = None,
-             max_events: int = 1_000_000) -> tuple[Session, list[Event]]:
-    """Run ``plan`` from start to ``session_finished``; every event in order, times from 0."""
+             start: bool = True, now: float = 0.0, until: float | None = None,
+             ticks: tuple[float, ...] | list[float] = (), max_events: int = 1_000_000) -> tuple[Session, list[Event]]:
+    """Run ``plan`` from start to ``session_finished``; every event in order.
+
+    The virtual clock starts at ``now``. ``session`` carries on an existing (say, restored)
+    session, with ``start=False`` when it is already running; ``until`` stops early, after
+    everything due up to that time has happened. ``ticks`` are extra times to call ``tick()`` at,
+    as a screen polling the engine would; they must change nothing.
+    """
     presses = sorted(presses, key=lambda p: p.t)  # stable: same-time presses keep their order
     for p in presses:
         if p.action not in PRESS_ACTIONS:
             raise ValueError(f"unknown action {p.action!r}; expected one of: {', '.join(PRESS_ACTIONS)}")
-    clock = FakeClock(0.0)
+    clock = FakeClock(now)
     s = session or Session(plan, clock)
     s.clock = clock
-    events = s.start(0.0)
-    now, i = 0.0, 0
+    events = s.start(now) if start else []
+    i = 0
+    seen = -1
+    polls = sorted(t for t in ticks if t >= now)
+    stalled = 0
     while s.state != "finished":
+        stalled = stalled + 1 if len(events) == seen else 0
+        seen = len(events)
+        if stalled > 10_000:  # no event and no progress: a bug, never a hang
+            raise SimulationError(f"the session stopped making progress at {now:g}s")
         if len(events) > max_events:
             raise SimulationError(f"the session did not finish within {max_events} events")
         press = presses[i].t if i < len(presses) else None
         deadline = s.next_deadline()
         therapist = _therapist_advance(s, now)
-        candidates = [t for t in (press, deadline, therapist) if t is not None]
+        poll = polls[0] if polls else None
+        candidates = [t for t in (press, deadline, therapist, poll) if t is not None]
         if not candidates:
             raise SimulationError(
                 f"the session is paused at {now:g}s and never resumed; add --press T:resume"
             )
         t = max(now, min(candidates))
+        if until is not None and t > until:
+            clock.set(max(now, until))
+            events += s.tick(until)
+            break
         clock.set(t)
-        if press is not None and press <= t:
+        if poll is not None and poll <= t:
+            events += s.tick(polls.pop(0))
+        elif press is not None and press <= t:
             events += s.act(presses[i].action, t)
             i += 1
         elif deadline is not None and deadline <= t:
