@@ -8,8 +8,8 @@ timestamps the buffer that holds each cue's first sample. Latency = time that bu
 deadline. The cues found in the output file are counted as a cross-check.
 
 Baseline in the same run: Kivy's own ``SoundLoader`` with the 4096-frame buffer Kivy opens
-the mixer with. Then ``SDL_AUDIO_SAMPLES`` (no effect: SDL2 reads it only when an app asks for
-0 frames), and the kiosk's player opening the mixer first with a smaller buffer.
+the mixer with. Then ``SDL_AUDIO_SAMPLES=256`` (Kivy asks for 4096 frames explicitly, and the
+buffer stays 4096), and the kiosk's player opening the mixer first with a smaller buffer.
 
     .venv/bin/python bench/bench_cue_latency.py [--cues 150]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from kiosk.audio.speech import SpeechPrompts, key, left_phrase
 

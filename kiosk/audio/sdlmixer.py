@@ -1,10 +1,11 @@
 """The few SDL2 / SDL_mixer calls Kivy does not expose, made on the very libraries Kivy loaded.
 
 Kivy's SDL2 audio provider opens the mixer on first use with ``Mix_OpenAudio(44100,
-AUDIO_S16SYS, 2, 4096)``: a 4096-frame buffer, so a cue may wait 93 ms before it starts. There is
-no setting for it (``SDL_AUDIO_SAMPLES`` is read only when an app asks for 0 frames). SDL_mixer
-keeps one mixer per process and, asked to open again in the same format, reuses the open one;
-so opening it here first, same format, smaller buffer, gives Kivy's ``SoundLoader`` that buffer.
+AUDIO_S16SYS, 2, 4096)``: a 4096-frame buffer, so a cue may wait 93 ms before it starts. Kivy
+has no setting for it and ``SDL_AUDIO_SAMPLES`` does not change it (bench/bench_cue_latency.py
+shows it). SDL_mixer keeps one mixer per process and, asked to open again in the same format,
+reuses the open one; so opening it here first, same format, smaller buffer, gives Kivy's
+``SoundLoader`` that buffer.
 """
 
 from __future__ import annotations
