@@ -9,7 +9,6 @@ target length, every schedule change re-spreads the later windows to one new com
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Callable
 
 from kiosk.engine.clock import Clock
@@ -17,6 +16,7 @@ from kiosk.engine.events import (
     Event, Extended, Halfway, MaxReached, MinReached, Paused, Rep, Respread, Resumed,
     SessionFinished, SessionStarted, SideSwitched, Snapshot, StepEnded, StepStarted, StepWarning,
 )
+from kiosk.engine.records import StepRecord
 from kiosk.engine.snapshot import build_snapshot
 from kiosk.engine.state import StateMixin
 from kiosk.routines.plan import Plan, PlannedStep, duration_at, fit_fraction, reps_at, total_at
@@ -26,32 +26,6 @@ ACTIONS = ("start", "advance", "back", "pause", "resume", "toggle_pause", "exten
 _ORDER = {"rep": 0, "min": 1, "max": 2, "warning": 3, "end": 4}
 _EPS = 1e-9
 _DEFAULT = object()
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    """How one run of a step went, for the summary screen and the journal (times in seconds;
-    ``started_s``/``ended_s`` count from the session's start, ``actual_s`` excludes pauses)."""
-
-    index: int
-    name: str
-    side: str | None
-    planned_s: float
-    min_s: float
-    max_s: float
-    actual_s: float
-    started_s: float
-    ended_s: float
-    reps_done: int | None
-    paused_s: float
-    extended_s: float
-    extends: int
-    how: str
-    timing: str | None
-    back: bool = False
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
 
 
 class Session(StateMixin):

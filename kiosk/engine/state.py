@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from kiosk.engine.records import StepRecord
 from kiosk.errors import PlanError
 
 if TYPE_CHECKING:
@@ -51,8 +52,6 @@ class StateMixin:
     @classmethod
     def from_dict(cls, data: dict, plan: "Plan", clock: "Clock", now: float | None = None):
         """A session that carries on from ``data`` as if it had been saved at ``now``."""
-        from kiosk.engine.session import StepRecord
-
         if data.get("format") != FORMAT:
             raise PlanError(f"saved session has format {data.get('format')!r}; this kiosk reads {FORMAT}")
         if data.get("plan") != plan_fingerprint(plan):
