@@ -1,12 +1,17 @@
 """The Kivy App: shows the engine's snapshot as Kivy properties and turns touches and keys into verbs.
 
-One clock callback per frame calls the controller's ``tick``; properties are set only when the
-text they show changes, so Kivy redraws only when something visible changed.
+A clock callback every frame calls the controller's ``tick``; the session screen is refreshed only
+when it would show something different (an event, the next second on the big clock, the progress
+ring moving about a pixel), so Kivy redraws a few times a second, not sixty. A one-shot "free"
+clock event at the engine's next deadline wakes the sleeping loop right then (Kivy's ``free_all``
+clock, see :mod:`kiosk.ui.bootstrap`), so a step change or a cue starts at its deadline, not up
+to a frame later. Measured in bench/bench_timing.py.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from pathlib import Path
 
@@ -24,6 +29,12 @@ from kiosk.ui import theme
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).with_name("kv")
 NOTICE_SECONDS = 12.0
+#: The session screen is refreshed at least this often (wall-clock "ends" time, offsets) ...
+REFRESH_MAX_S = 0.5
+#: ... and at most this often for the progress ring alone (the big clock gets its exact second).
+REFRESH_MIN_S = 0.25
+#: About how many pixels the progress ring's arc spans at the smallest screen.
+RING_STEPS = 600
 
 
 class KioskApp(App):
@@ -72,6 +83,9 @@ class KioskApp(App):
         self.practice = bool(services.settings.get("practice_mode", False))
         self.room_name = services.settings.get("room", "") or ""
         self._frame_event = None
+        self._deadline_event = None
+        self._armed_for: float | None = None
+        self._refresh_at = 0.0
         self._notice_until = 0.0
         self._notices: list[str] = []
         self._summary_shown_at = 0.0
@@ -116,8 +130,9 @@ class KioskApp(App):
             callback()
 
     def on_stop(self):
-        if self._frame_event is not None:
-            self._frame_event.cancel()
+        for event in (self._frame_event, self._deadline_event):
+            if event is not None:
+                event.cancel()
         for closer in self.services.closers:
             try:
                 closer()
@@ -133,12 +148,36 @@ class KioskApp(App):
         events = self.controller.tick()
         if events:
             self.on_events(events)
-        if self.sm.current in ("session",):
+        if self.sm.current in ("session",) and (events or self.controller.clock.now() >= self._refresh_at):
             self.refresh()
+        self._arm_deadline()
         if self._notice_until and time.monotonic() > self._notice_until:
             self._next_notice()
         for hook in self.services.frame_hooks:
             hook()
+        while self.services.late_notices:
+            self.show_notice(self.services.late_notices.pop(0))
+
+    def _arm_deadline(self) -> None:
+        """Have the loop wake at the engine's next deadline (a step change, a cue), not a frame later."""
+        session = self.controller.session
+        deadline = session.next_deadline() if session is not None else None
+        event = self._deadline_event
+        if deadline == self._armed_for and (deadline is None or (event is not None and event.is_triggered)):
+            return
+        if event is not None:
+            event.cancel()
+        self._armed_for, self._deadline_event = deadline, None
+        if deadline is not None:
+            wait = deadline - self.controller.clock.now()
+            # A "free" event (KIVY_CLOCK=free_all, see kiosk.ui.bootstrap) wakes the sleeping loop
+            # at its time, counted from now. Any other clock counts a timeout from the start of
+            # the frame and runs it at a frame boundary. Fired a hair early, the next frame finds
+            # the deadline still ahead and arms it again.
+            schedule = getattr(Clock, "schedule_once_free", None)
+            if schedule is None:
+                schedule, wait = Clock.schedule_once, wait + (Clock.time() - Clock.get_time())
+            self._deadline_event = schedule(self._frame, max(0.0, wait))
 
     def on_events(self, events) -> None:
         kinds = {e.kind for e in events}
@@ -163,6 +202,7 @@ class KioskApp(App):
         snap = self.controller.snapshot()
         if snap is None:
             return
+        self._refresh_at = self.controller.clock.now() + next_change_s(snap)
         self.state = snap.state
         self.paused = snap.state == "paused"
         self.step_name = snap.name or ""
@@ -269,6 +309,7 @@ class KioskApp(App):
     def set_practice(self, value: bool) -> None:
         self.practice = bool(value)
         self.services.save_setting("practice_mode", self.practice)
+        self._refresh_at = 0.0  # the note shows or hides on the next frame
 
     def set_volume(self, value: float) -> None:
         self.services.set_volume(value)
@@ -328,6 +369,24 @@ class KioskApp(App):
 
     def _on_key_up(self, _window, key, scancode=None, *_args):
         self.services.keymap.key_up(key, scancode)
+
+
+def next_change_s(snap) -> float:
+    """Seconds until the session screen shows something different by itself: the big clock's
+    next second, or the progress ring moving about one pixel, within [REFRESH_MIN_S, REFRESH_MAX_S]
+    for the ring and the slow texts; events (step changes) refresh the screen on their own."""
+    wait = REFRESH_MAX_S
+    if snap.state != "running":
+        return wait
+    if snap.step_planned_s:
+        wait = min(wait, max(REFRESH_MIN_S, snap.step_planned_s / RING_STEPS))
+    remaining = snap.step_remaining_s
+    if remaining is not None and not snap.waiting and remaining > 0:
+        digit = remaining - (math.ceil(remaining - 1e-9) - 1)  # fmt_countdown rounds up
+    else:
+        elapsed = snap.step_elapsed_s or 0.0
+        digit = math.floor(elapsed + 0.5) + 0.5 - elapsed      # fmt_clock rounds to nearest
+    return max(0.0, min(wait, digit))
 
 
 def rep_label(snap) -> str:

@@ -52,8 +52,16 @@ def has_any_screen(env: dict | None = None) -> bool:
 
 
 def configure(choice: WindowChoice, *, home: Path | None = None, maxfps: int = 60,
-              rotation: int = 0, clock: str | None = None) -> None:
-    """Set Kivy's environment and Config for the kiosk window. Call before importing kivy.core."""
+              rotation: int = 0, clock: str | None = "free_all") -> None:
+    """Set Kivy's environment and Config for the kiosk window. Call before importing kivy.core.
+
+    ``clock="free_all"`` (KIVY_CLOCK in the environment wins): Kivy's default clock sleeps a whole
+    frame whatever is scheduled, so a step change waited up to 17 ms before its frame even began.
+    Under ``free_all`` an event scheduled with ``schedule_once_free`` wakes the loop at its time
+    and the frame is drawn then; other events behave as on the default clock. (``interrupt``
+    wakes for every event, but spins on the per-frame callback and cost more CPU.) Measured in
+    bench/bench_timing.py.
+    """
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # Kivy logs through logging: one line each
     os.environ.setdefault("KIVY_NO_FILELOG", "1")

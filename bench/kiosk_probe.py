@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""Bench-only launcher: the real kiosk with a probe that timestamps the frames it puts on screen.
+
+The kiosk's own log says when the engine *processed* a step change; a user sees it one draw and
+one buffer flip later. This launcher runs the unchanged ``kiosk run`` code path and adds, from
+outside the product code:
+
+* a wrapper around the window's ``flip``: the monotonic time each frame reached the screen;
+* a watch on the App's ``step_of`` text ("Step N of M"): the first flip after it changed is the
+  first frame that shows step N (Kivy re-renders a changed Label before drawing that same frame);
+* the deadline of every step from the engine's ``step_started`` events;
+* optionally a thread that taps the foot switch on its gpiozero mock pin (mock pins live in the
+  kiosk's process) and times each release edge, which is the edge that decides a tap.
+
+It prints ``PROBE <kind> <json>`` lines on stdout; :class:`Probed` (parent side) reads them. Times
+are ``time.monotonic()``, which is one system-wide clock, so parent and child stamps compare.
+
+    python bench/kiosk_probe.py [--begin] [--pedal N] [--maxfps F] -- run --routine R --windowed ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+# -- inside the probed process ---------------------------------------------------------------------
+def emit(kind: str, **fields) -> None:
+    print("PROBE", kind, json.dumps(fields), flush=True)
+
+
+class FrameProbe:
+    """Timestamps flips: the first frame, and the first frame after each change of a watched text."""
+
+    STATS_EVERY = 5.0
+
+    def __init__(self, window, clock):
+        self.first_at: float | None = None
+        self.flips = 0
+        self._pending: list[tuple[str, float, dict]] = []
+        self._shown = threading.Condition()
+        self.shown: list[dict] = []
+        self._clock = clock
+        clock.schedule_interval(self._stats, self.STATS_EVERY)
+        original = window.flip
+
+        def flip(*args, **kwargs):
+            result = original(*args, **kwargs)
+            self._flipped(time.monotonic())
+            return result
+
+        window.flip = flip  # the instance attribute shadows the method that on_flip calls
+
+    def changed(self, text: str, **info) -> None:
+        """``text`` was just set on a property the screen shows."""
+        self._pending.append((text, time.monotonic(), info))
+
+    def _flipped(self, t: float) -> None:
+        self.flips += 1
+        if self.first_at is None:
+            self.first_at = t
+            emit("first_frame", at=t)
+        if self._pending:
+            pending, self._pending = self._pending, []
+            with self._shown:
+                for text, changed, info in pending:
+                    row = {"text": text, "changed": changed, "shown": t, **info}
+                    self.shown.append(row)
+                    emit("shown", **row)
+                self._shown.notify_all()
+
+    def _stats(self, _dt) -> None:
+        emit("stats", at=time.monotonic(), flips=self.flips, loops=self._clock.frames)
+
+    def wait_step(self, step: int, timeout: float) -> dict | None:
+        """Wait until step ``step`` (0-based) has been shown; its row, or None on timeout."""
+        def find():
+            return next((r for r in self.shown if r.get("step") == step), None)
+
+        with self._shown:
+            self._shown.wait_for(find, timeout)
+            return find()
+
+
+def pedal_taps(probe: FrameProbe, presses: int, pin_number: int, seed: int) -> None:
+    """Tap the mock pin ``presses`` times; each release edge to the frame showing the next step."""
+    from gpiozero import Device
+
+    pin = Device.pin_factory.pin(pin_number)
+    rng = random.Random(seed)
+    probe.wait_step(0, timeout=10.0)
+    for i in range(presses):
+        time.sleep(rng.uniform(0.05, 0.15))  # a random phase against the frame clock
+        pin.drive_low()
+        time.sleep(0.08)                      # a real tap: longer than the 20 ms debounce
+        edge = time.monotonic()
+        pin.drive_high()                      # the release decides a tap
+        row = probe.wait_step(i + 1, timeout=3.0)
+        emit("press", source="pedal", edge=edge, changed=row["changed"] if row else None,
+             shown=row["shown"] if row else None, text=row["text"] if row else None)
+    emit("pedal_done")
+
+
+def install(opts) -> None:
+    """Wrap bootstrap.configure so the probe is added once Kivy is configured, before the App runs."""
+    from kiosk.ui import bootstrap
+
+    original = bootstrap.configure
+
+    def configure(*args, **kwargs):
+        original(*args, **kwargs)
+        if opts.maxfps is not None:
+            from kivy.config import Config
+
+            Config.set("graphics", "maxfps", str(opts.maxfps))
+        import kiosk.ui.app as ui_app
+
+        ui_app.KioskApp = probed_app(ui_app.KioskApp, opts)
+
+    bootstrap.configure = configure
+
+
+def probed_app(base, opts):
+    class ProbedKioskApp(base):
+        def on_start(self):
+            super().on_start()
+            from kivy.clock import Clock
+            from kivy.core.window import Window
+
+            self.probe = FrameProbe(Window, Clock)
+            dues: dict[int, float] = {}
+
+            def on_events(events):
+                for e in events:
+                    if e.kind == "step_started":
+                        dues[e.index] = e.at
+
+            self.controller.listeners.append(on_events)
+
+            def on_step_of(_app, text):
+                m = re.match(r"Step (\d+) of", text or "")
+                if m:
+                    index = int(m.group(1)) - 1
+                    self.probe.changed(text, step=index, due=dues.get(index))
+
+            self.bind(step_of=on_step_of)
+            emit("clock", clock=type(Clock).__name__, maxfps=Clock._max_fps)
+            if opts.begin:
+                Clock.schedule_once(lambda _dt: self._probe_begin(), opts.begin)
+
+        def _probe_begin(self):
+            self.begin()
+            emit("begun", at=time.monotonic())
+            if opts.pedal:
+                threading.Thread(target=pedal_taps, args=(self.probe, opts.pedal, opts.pin, opts.seed),
+                                 daemon=True).start()
+
+    return ProbedKioskApp
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--begin", type=float, default=0.0, metavar="S",
+                        help="start the session S seconds after the first frame (0: wait for a key)")
+    parser.add_argument("--pedal", type=int, default=0, metavar="N", help="tap the mock pedal N times")
+    parser.add_argument("--pin", type=int, default=17)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--maxfps", type=int, default=None, help="override the kiosk's maxfps")
+    parser.add_argument("kiosk_args", nargs=argparse.REMAINDER, help="-- then `kiosk` arguments")
+    opts = parser.parse_args(argv)
+    kiosk_args = opts.kiosk_args[1:] if opts.kiosk_args[:1] == ["--"] else opts.kiosk_args
+    install(opts)
+    from kiosk.cli import main as kiosk_main
+
+    return kiosk_main(kiosk_args)
+
+
+# -- the parent side -------------------------------------------------------------------------------
+class Probed:
+    """A probed process (kiosk or naive app) on its own Xvfb; collects its PROBE lines."""
+
+    def __init__(self, argv: list[str], *, env: dict | None = None, size=(1280, 800)):
+        from tests.support.xvfb import Xvfb
+
+        self.argv = argv
+        self.extra_env = env or {}
+        self.xvfb = Xvfb(*size)
+        self.rows: list[tuple[str, dict]] = []
+        self.log: list[str] = []
+        self._changed = threading.Condition()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "Probed":
+        self.xvfb.start()
+        env = self.xvfb.env(**self.extra_env)
+        env.setdefault("GPIOZERO_PIN_FACTORY", "mock")
+        env.setdefault("SDL_AUDIODRIVER", "dummy")
+        env["PYTHONUNBUFFERED"] = "1"
+        self.started_at = time.monotonic()
+        self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+        return self
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            with self._changed:
+                if line.startswith("PROBE "):
+                    _, kind, data = line.rstrip("\n").split(" ", 2)
+                    self.rows.append((kind, json.loads(data)))
+                else:
+                    self.log.append(line.rstrip("\n"))
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def of(self, kind: str) -> list[dict]:
+        with self._changed:
+            return [data for k, data in self.rows if k == kind]
+
+    def wait(self, kind: str, count: int = 1, timeout: float = 60.0) -> dict:
+        """The ``count``-th row of ``kind``, waiting for it; raises with the log on timeout or exit."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                rows = [data for k, data in self.rows if k == kind]
+                if len(rows) >= count:
+                    return rows[count - 1]
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{self.argv[1]} exited ({self.proc.returncode}) before "
+                                       f"{kind} #{count}:\n" + "\n".join(self.log[-30:]))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no {kind} #{count} in {timeout:.0f} s:\n" + "\n".join(self.log[-30:]))
+                self._changed.wait(min(left, 0.5))
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def xvfb_cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.xvfb.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_mib(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.xvfb.stop()
+
+    def __enter__(self) -> "Probed":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def kiosk_argv(*kiosk_args: str, begin: float = 0.0, pedal: int = 0, maxfps: int | None = None) -> list[str]:
+    argv = [sys.executable, str(Path(__file__).resolve()), "--begin", str(begin), "--pedal", str(pedal)]
+    if maxfps is not None:
+        argv += ["--maxfps", str(maxfps)]
+    return argv + ["--", "run", *kiosk_args]
+
+
+def naive_argv(*args: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve().with_name("naive_timer.py")), *args]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
