@@ -75,6 +75,8 @@ class Services:
     frame_hooks: list[Callable[[], None]] = field(default_factory=list)
     brightness: object = None
     journal: object = None
+    #: Notices that arise while the kiosk runs (the app shows them as they come).
+    late_notices: list[str] = field(default_factory=list)
 
     @property
     def volume_percent(self) -> float:
@@ -227,12 +229,16 @@ def attach_audio(services: Services, config, data_dir: Path | None) -> None:
     services.cue_kinds = frozenset(EVENT_CUES)
     if not player.available and player.notice:
         services.notices.append(player.notice)
+    for problem in getattr(player, "problems", ()) or ():
+        services.notices.append(f"Sound: {problem}")
     listener = CueListener(player)
     speech_cache = (data_dir / "speech") if data_dir else None
     speech: list = []
 
     def on_plan(plan) -> None:
-        wanted = services.spoken or bool(getattr(plan.routine, "speak", False))
+        # A routine's own `speak:` wins over the room's setting either way.
+        own = getattr(plan.routine, "speak", None)
+        wanted = services.spoken if own is None else bool(own)
         if wanted and speech_cache is not None and not speech:
             speech.append(SpeechPrompts(speech_cache))
             if speech[0].notice:
@@ -253,7 +259,9 @@ def attach_journal(services: Services, config, data_dir: Path | None) -> None:
     if data_dir is None:
         services.notices.append("No data folder: sessions are not recorded and cannot resume.")
         return
-    journal = Journal.open(data_dir, room=services.settings.get("room", ""))
+    journal = Journal.open(data_dir, room=services.settings.get("room", ""),
+                           save_every_s=float(getattr(config, "autosave", 5.0) or 5.0))
+    shown = {"notice": journal.notice}
     if journal.notice:
         services.notices.append(journal.notice)
     controller = services.controller
@@ -275,6 +283,9 @@ def attach_journal(services: Services, config, data_dir: Path | None) -> None:
         if current["id"] is not None and now - last_save[0] >= 1.0 and controller.session is not None:
             last_save[0] = now
             journal.autosave(current["id"], controller.session)
+            if journal.notice and journal.notice != shown["notice"]:  # a disk that filled up mid-session
+                shown["notice"] = journal.notice
+                services.late_notices.append(journal.notice)
 
     controller.listeners.insert(0, on_events)
     services.frame_hooks.append(autosave)

@@ -17,6 +17,8 @@ from pathlib import Path
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from kiosk import yamlsafe
+from kiosk.audio.cues import CUES
+from kiosk.inputs.gestures import GESTURE_NAMES
 from kiosk.errors import Problem
 from kiosk.inputs.actions import Action
 from kiosk.inputs.pedals import BOUNCE_MS_RANGE, HOLD_TIME_RANGE, PedalConfig
@@ -28,8 +30,7 @@ SYSTEM_CONFIG = Path("/etc/kiosk/room.yaml")
 MAX_CONFIG_BYTES = 64 * 1024
 
 #: Cue sounds that can be switched off one by one (the names of the WAVs in sounds/).
-CUE_NAMES = ("step_start", "warning", "window", "rep_tick", "side_switch", "pause", "resume", "session_end")
-GESTURE_NAMES = ("tap", "hold", "double_tap", "long_hold")
+CUE_NAMES = CUES
 PEDAL_KEYS = tuple(f"F{n}" for n in range(13, 25))
 ROTATIONS = (0, 90, 180, 270)
 _TRUE = ("true", "yes", "on")

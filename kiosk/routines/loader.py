@@ -17,6 +17,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk import yamlsafe
+from kiosk.audio.cues import CUES
 from kiosk.errors import Problem, RoutineError
 from kiosk.routines.durations import DurationError, parse_count, parse_duration, parse_window
 from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Count, Item, Routine, Step, Window
@@ -43,7 +44,6 @@ PACES = ("auto", "manual")
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 _WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_CUE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TRUE = ("true", "True", "TRUE")
 _FALSE = ("false", "False", "FALSE")
 
@@ -300,9 +300,11 @@ class _Reader:
                 self.report.add(node, f'sound file "{shorten(text)}" not found', f"looked for {target}")
                 return None
             return str(target)
-        if not _CUE.match(text) or len(text) > MAX_WORD:
+        if text not in CUES:
+            near = difflib.get_close_matches(text, CUES, n=1)
+            hint = f'did you mean "{near[0]}"?' if near else "use one of " + ", ".join(CUES)
             self.report.add(node, f'"{shorten(text)}" is not a sound cue name or a .wav file',
-                            "use a cue name such as chime, or a path such as sounds/bell.wav")
+                            hint + " (or a path such as sounds/bell.wav)")
             return None
         return text
 

@@ -6,6 +6,7 @@ once per side, several times, or be left out when its ``optional`` tag is skippe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
@@ -46,7 +47,8 @@ class Count:
         return self.min == self.max
 
     def at(self, f: float) -> int:
-        return int(round(self.min + f * (self.max - self.min)))
+        """Whole reps at fraction ``f``, halves rounded up (as the planner counts them)."""
+        return self.min + int(math.floor((self.max - self.min) * f + 0.5))
 
     def __str__(self) -> str:
         return str(self.min) if self.fixed else f"{self.min}-{self.max}"
@@ -58,7 +60,7 @@ class Step:
 
     ``kind`` is ``timed`` (``time:``), ``reps`` (``reps:``, optionally ``pace:`` seconds per rep)
     or ``manual`` (``until: advance``). ``estimate_s`` budgets steps that wait for the therapist.
-    ``sound`` is a cue name (``chime``) or, for a ``.wav`` written relative to the routine file, the
+    ``sound`` is a cue name (``window``) or, for a ``.wav`` written relative to the routine file, the
     file's absolute path as the loader found it. ``line`` is where the step starts in its file.
     """
 

@@ -136,7 +136,7 @@ class TestGoodFiles:
         assert (routine.length_s, routine.pace, routine.warning_s, routine.speak) == (1800, "auto", 15, False)
         steps = {step.name: step for step in routine.walk()}
         warm = steps["Light warm-up"]
-        assert (warm.kind, warm.time, warm.sound) == ("timed", Window(300, 360), "chime")
+        assert (warm.kind, warm.time, warm.sound) == ("timed", Window(300, 360), "window")
         assert warm.caution == "No pressure directly on the spine."
         assert warm.note == "Longer explanation for students, folded onto one line."
         sweeps = steps["Sweeps beside the spine"]

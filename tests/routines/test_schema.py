@@ -90,7 +90,7 @@ AGREED_GOOD = [
     "  - {name: A, reps: 3-4, pace: 15s}\n",
     "  - {name: A, reps: 3, estimate: 1m}\n",
     "  - {name: A, until: advance, estimate: 5m}\n",
-    "  - {name: A, time: 1m, side: left, optional: glutes, sound: chime}\n",
+    "  - {name: A, time: 1m, side: left, optional: glutes, sound: window}\n",
     "  - {name: A, time: 1m, sound: cues/bell.wav}\n",
     "  - {block: B, sides: [left, right], repeat: 2, steps: [{name: A, time: 1m}]}\n",
 ]
