@@ -306,7 +306,9 @@ def attach_journal(services: Services, config, data_dir: Path | None) -> None:
     services.start_screen = "resume"
     services.resume_message = (f"{info.routine} was interrupted {where}; it is paused where it was. "
                                "Tap the pedal to go on.")
-    log.info("resuming session %s of %s %s", info.session_id, info.routine, where)
+    left = f"{snap.step_remaining_s:.3f} s left" if snap.step_remaining_s is not None else "waiting"
+    log.info("resuming session %s of %s %s (step %s, %s), paused", info.session_id, info.routine, where,
+             (snap.index + 1) if snap.index is not None else "-", left)
 
 
 def attach_systemd(app, services: Services) -> None:
