@@ -291,6 +291,10 @@ class KioskApp(App):
     def show_errors(self) -> None:
         self._go("errors")
 
+    def show_history(self) -> None:
+        self.sm.get_screen("history").populate(self.services.journal)
+        self._go("history")
+
     def open_settings(self, *_args):
         """Kivy's own settings panel (F1) is not for a kiosk: the room's settings sit behind a PIN."""
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import time
 
 from kivy.app import App
 from kivy.factory import Factory
@@ -187,6 +188,38 @@ class ErrorsScreen(Screen):
 
     def populate(self, lines) -> None:
         self.text = "\n\n".join(lines) if lines else "Every routine file loaded."
+
+
+class HistoryScreen(Screen):
+    """Recent sessions, and for one routine each step's timing against its window over time."""
+
+    trend_title = StringProperty("")
+
+    def populate(self, journal, routine: str | None = None) -> None:
+        sessions = journal.recent(limit=30) if journal is not None else []
+        box = self.ids.sessions
+        box.clear_widgets()
+        dim = _hex(theme.TEXT_DIM)
+        for row in sessions:
+            when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
+            length = fmt_clock(row.length_s) if row.length_s is not None else "-"
+            text = (f"[b]{_esc(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
+                    f"{len(row.steps)} steps[/color]")
+            button = Factory.HistoryRow(text=text, selected=row.routine == routine)
+            button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name))
+            box.add_widget(button)
+        if routine is None and sessions:
+            routine = sessions[0].routine
+            if box.children:
+                box.children[-1].selected = True
+        trends = journal.trends(routine, limit=20) if (journal is not None and routine) else []
+        self.trend_title = (f"{routine}: each step over its last sessions (band: its window)"
+                            if trends else "No sessions recorded yet." if not sessions else routine or "")
+        box = self.ids.trends
+        box.clear_widgets()
+        for trend in trends:
+            box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
+                                             values=[p.actual_s for p in trend.points]))
 
 
 class PinScreen(Screen):

@@ -248,3 +248,57 @@ class SummaryRow(BoxLayout):
     actual_s = NumericProperty(0.0)
     scale_s = NumericProperty(1.0)
     verdict = StringProperty("within")
+
+
+class HistoryRow(TapButton):
+    """One recorded session in the history list."""
+
+
+class TrendLine(BoxLayout):
+    """One step of a routine over its recent sessions: its name and a :class:`TrendRow`."""
+
+    label = StringProperty("")
+    min_s = NumericProperty(0.0)
+    max_s = NumericProperty(0.0)
+    values = ListProperty([])
+
+
+class TrendRow(Widget):
+    """A step's actual times over sessions (oldest left) as dots against its window (the band)."""
+
+    min_s = NumericProperty(0.0)
+    max_s = NumericProperty(0.0)
+    values = ListProperty([])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(pos=self._redraw, size=self._redraw, values=self._redraw, min_s=self._redraw,
+                  max_s=self._redraw)
+        Clock.schedule_once(self._redraw, 0)
+
+    def _redraw(self, *_):
+        self.canvas.clear()
+        if not self.values:
+            return
+        low = min([self.min_s] + list(self.values))
+        high = max([self.max_s] + list(self.values))
+        span = (high - low) or 1.0
+        pad = self.height * 0.15
+
+        def y(seconds: float) -> float:
+            return self.y + pad + (self.height - 2 * pad) * (seconds - low) / span
+
+        dot = max(dp(4), self.height * 0.14)
+        count = len(self.values)
+        with self.canvas:
+            Color(rgba=theme.PANEL_HI)
+            Rectangle(pos=(self.x, y(self.min_s) - dp(1)), size=(self.width, max(dp(2), y(self.max_s) - y(self.min_s) + dp(2))))
+            for i, value in enumerate(self.values):
+                x = self.x + (self.width - dot) * (i / (count - 1) if count > 1 else 0.5)
+                if value < self.min_s - 0.5:
+                    Color(rgba=theme.EARLY)
+                elif value > self.max_s + 0.5:
+                    Color(rgba=theme.LATE)
+                else:
+                    Color(rgba=theme.GOOD)
+                Rectangle(pos=(x, y(value) - dot / 2), size=(dot, dot))

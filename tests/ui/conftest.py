@@ -95,6 +95,8 @@ class Driver:
         self.frames(4)
 
     def screenshot(self, name: str) -> Path:
+        self.window.canvas.ask_update()  # a resized window must be drawn again before it is read
+        self.frames(2)
         folder = Path(artifacts_dir("screens"))
         taken = self.window.screenshot(str(folder / f"{name}.png"))  # Kivy numbers the file
         target = folder / f"{name}.png"
@@ -111,7 +113,7 @@ def kiosk(kivy_window, tmp_path):
     from kivy.app import App
     from kivy.core.window import Window
 
-    from kiosk.app import build_services
+    from kiosk.app import attach_journal, build_services
     from kiosk.engine.clock import FakeClock
     from kiosk.ui.app import KioskApp
 
@@ -123,6 +125,7 @@ def kiosk(kivy_window, tmp_path):
                                   length=length, skip=list(skip), data_dir=str(tmp_path / "data"))
         clock = FakeClock(1000.0)
         services = build_services(args, clock=clock)
+        attach_journal(services, None, tmp_path / "data")
         for key, value in (settings or {}).items():
             services.settings.set(key, value)
         Window.size = size
@@ -135,7 +138,7 @@ def kiosk(kivy_window, tmp_path):
 
     yield make
     for app in made:
-        app.dispatch("on_stop")
+        app.dispatch("on_stop")  # closes the journal too
         Window.unbind(on_key_down=app._on_key_down, on_key_up=app._on_key_up,
                       on_request_close=app._on_request_close, focus=app._on_focus)
         for child in list(Window.children):

@@ -191,3 +191,23 @@ class TestSummary:
         assert d.screen == "summary"
         remarks = d.app.sm.get_screen("summary").remarks
         assert "Warm-up: 0:05, short of 0:20" in remarks
+
+
+class TestHistory:
+    def test_a_finished_session_shows_in_the_history_with_its_steps(self, kiosk):
+        d = start_short(kiosk)
+        d.wait(60, step=1.0)
+        d.wait(3)
+        d.key("space")
+        assert d.screen == "summary"
+        d.app.services.journal.flush()
+        d.app.to_picker()
+        d.app.show_history()
+        d.frames()
+        screen = d.app.sm.get_screen("history")
+        sessions = screen.ids.sessions.children
+        assert len(sessions) == 1 and "Short practice" in sessions[0].text and "finished" in sessions[0].text
+        lines = list(reversed(screen.ids.trends.children))
+        assert [line.label for line in lines] == ["Warm-up", "Sweeps (left)", "Sweeps (right)", "Check in"]
+        assert lines[0].values == [pytest.approx(30.0)]
+        assert (lines[0].min_s, lines[0].max_s) == (20.0, 40.0)

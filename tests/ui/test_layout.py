@@ -129,6 +129,11 @@ def visit_every_screen(d, size):
         d.clock.advance(40)
         d.key("space")
     yield "summary"
+    d.app.services.journal.flush()
+    d.app.to_picker()
+    d.app.show_history()
+    d.frames()
+    yield "history"
     d.app.open_room_settings()
     d.frames()
     yield "pin"
@@ -150,7 +155,7 @@ def test_every_screen_fits(kiosk, size):
         d.screenshot(f"{name}_{size[0]}x{size[1]}")
         problems += [f"{name}: {p}" for p in layout_problems(d.app.root, d.window)]
         seen.append(name)
-    assert len(seen) == 10
+    assert len(seen) == 11
     assert problems == [], "\n".join(problems)
 
 
