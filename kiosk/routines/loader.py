@@ -36,7 +36,7 @@ MAX_WORD = 40
 
 VERSION = "1"
 TOP_KEYS = ("version", "name", "summary", "length", "pace", "warning", "speak", "steps")
-STEP_KEYS = ("name", "time", "reps", "until", "pace", "estimate", "say", "caution", "note",
+STEP_KEYS = ("name", "time", "reps", "until", "pace", "estimate", "rep_name", "say", "caution", "note",
              "sound", "side", "optional")
 BLOCK_KEYS = ("block", "steps", "sides", "repeat", "optional")
 KIND_KEYS = ("time", "reps", "until")
@@ -230,6 +230,11 @@ class _Reader:
                                 "remove it; the step lasts reps x pace")
             else:
                 estimate = self._fixed(f, "estimate")
+        rep_name = self._optional_text(f, "rep_name", MAX_WORD)
+        if rep_name is not None and kind in ("timed", "manual"):
+            self.report.add(f.key("rep_name"), f'"rep_name" is only for reps steps, not for a {kind} step',
+                            'remove it; on a reps step, rep_name: sweep shows "sweep 2 of 3-4"')
+            rep_name = None
         say = self._optional_text(f, "say", MAX_TEXT)
         caution = self._optional_text(f, "caution", MAX_TEXT)
         note = self._optional_text(f, "note", MAX_NOTE)
@@ -244,7 +249,7 @@ class _Reader:
         return Step(
             name=name, kind=kind, time=time if kind == "timed" else None,
             reps=reps if kind == "reps" else None, pace_s=pace, estimate_s=estimate,
-            say=say or "", caution=caution or "", note=note or "", sound=sound, side=side,
+            rep_name=rep_name or None, say=say or "", caution=caution or "", note=note or "", sound=sound, side=side,
             optional=optional, line=node.start_mark.line + 1,
         )
 

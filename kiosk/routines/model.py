@@ -70,6 +70,8 @@ class Step:
     reps: Count | None = None
     pace_s: float | None = None
     estimate_s: float | None = None
+    #: What one rep is called on screen: ``sweep`` shows "sweep 2 of 3-4" (default "rep").
+    rep_name: str | None = None
     say: str = ""
     caution: str = ""
     note: str = ""

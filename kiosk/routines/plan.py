@@ -38,6 +38,7 @@ class PlannedStep:
     reps_min: int | None
     reps_max: int | None
     pace_s: float | None
+    rep_name: str | None = None
     say: str = ""
     caution: str = ""
     note: str = ""
@@ -248,7 +249,7 @@ def _planned(step: Step, index: int, side, block, optional, repeat, auto_pace: b
     return PlannedStep(
         index=index, name=step.name, kind=step.kind, side=side, planned_s=low, min_s=float(low),
         max_s=float(high), start_s=0.0, reps=reps_min, reps_min=reps_min, reps_max=reps_max,
-        pace_s=pace, say=step.say, caution=step.caution, note=step.note, sound=step.sound,
+        pace_s=pace, rep_name=step.rep_name, say=step.say, caution=step.caution, note=step.note, sound=step.sound,
         block=block, repeat=repeat, optional=optional, auto=auto, line=step.line,
     )
 

@@ -192,6 +192,16 @@ class TestValues:
     def test_reps(self, value, count):
         assert load_routine_text(text(f"  - name: A\n    reps: {value}\n")).steps[0].reps == Count(*count)
 
+    def test_rep_name_names_the_reps(self):
+        step = load_routine_text(text("  - name: A\n    reps: 3-4\n    rep_name: sweep\n")).steps[0]
+        assert step.rep_name == "sweep"
+
+    def test_rep_name_on_a_timed_step_is_reported_where_it_is(self):
+        with pytest.raises(RoutineError) as caught:
+            load_routine_text(text("  - name: A\n    time: 1m\n    rep_name: sweep\n"), "r.yaml")
+        (problem,) = caught.value.problems
+        assert (problem.line, problem.col) == (6, 5) and '"rep_name" is only for reps steps' in problem.message
+
     @pytest.mark.parametrize("value, expected", [("true", True), ("false", False), ("True", True)])
     def test_speak(self, value, expected):
         assert load_routine_text(f"speak: {value}\n" + text("  - {name: A, time: 1m}\n")).speak is expected

@@ -90,9 +90,9 @@ class TestSession:
         assert d.app.step_name == "Warm-up" and d.app.big_text == "0:01"
         d.wait(0.5, step=0.5)
         assert d.app.step_name == "Sweeps" and d.app.side_text == "LEFT"
-        assert d.app.rep_text == "rep 1 of 2-3"
+        assert d.app.rep_text == "sweep 1 of 2-3"
         d.wait(5)
-        assert d.app.rep_text == "rep 2 of 2-3"
+        assert d.app.rep_text == "sweep 2 of 2-3"
 
     def test_space_advances_and_left_goes_back(self, kiosk):
         d = start_short(kiosk)
