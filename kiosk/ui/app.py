@@ -11,7 +11,6 @@ to a frame later. Measured in bench/bench_timing.py.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from pathlib import Path
 
@@ -23,18 +22,12 @@ from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, Numer
                              ObjectProperty, StringProperty)
 
 from kiosk.inputs.actions import Action
-from kiosk.routines.durations import fmt_clock, fmt_countdown
 from kiosk.ui import theme
+from kiosk.ui.readout import big_readout, next_change_s, rep_label, wall_time
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).with_name("kv")
 NOTICE_SECONDS = 12.0
-#: The session screen is refreshed at least this often (wall-clock "ends" time, offsets) ...
-REFRESH_MAX_S = 0.5
-#: ... and at most this often for the progress ring alone (the big clock gets its exact second).
-REFRESH_MIN_S = 0.25
-#: About how many pixels the progress ring's arc spans at the smallest screen.
-RING_STEPS = 600
 
 
 class KioskApp(App):
@@ -373,56 +366,3 @@ class KioskApp(App):
 
     def _on_key_up(self, _window, key, scancode=None, *_args):
         self.services.keymap.key_up(key, scancode)
-
-
-def next_change_s(snap) -> float:
-    """Seconds until the session screen shows something different by itself: the big clock's
-    next second, or the progress ring moving about one pixel, within [REFRESH_MIN_S, REFRESH_MAX_S]
-    for the ring and the slow texts; events (step changes) refresh the screen on their own."""
-    wait = REFRESH_MAX_S
-    if snap.state != "running":
-        return wait
-    if snap.step_planned_s:
-        wait = min(wait, max(REFRESH_MIN_S, snap.step_planned_s / RING_STEPS))
-    remaining = snap.step_remaining_s
-    if remaining is not None and not snap.waiting and remaining > 0:
-        digit = remaining - (math.ceil(remaining - 1e-9) - 1)  # fmt_countdown rounds up
-    else:
-        elapsed = snap.step_elapsed_s or 0.0
-        digit = math.floor(elapsed + 0.5) + 0.5 - elapsed      # fmt_clock rounds to nearest
-    return max(0.0, min(wait, digit))
-
-
-def rep_label(snap) -> str:
-    """``sweep 2 of 3-4`` for a paced step, ``3-4 sweeps`` for one that waits."""
-    if snap.kind != "reps" or snap.step is None:
-        return ""
-    step = snap.step
-    noun = getattr(step, "rep_name", None) or "rep"
-    low, high = step.reps_min, step.reps_max
-    target = str(low) if low == high else f"{low}-{high}"
-    if snap.rep:
-        return f"{noun} {snap.rep} of {target}"
-    return f"{target} {noun}s"
-
-
-def big_readout(snap) -> tuple[str, str, tuple]:
-    """The large digits, their caption and colour: time left, or time taken when the step waits."""
-    if snap.state == "finished":
-        return "0:00", "finished", theme.TEXT_DIM
-    remaining = snap.step_remaining_s
-    if remaining is not None and not snap.waiting and remaining > 0:
-        caption = "left"
-        if snap.min_reached and not snap.max_reached:
-            caption = "left · window reached"
-        return fmt_countdown(remaining), caption, theme.TEXT
-    elapsed = snap.step_elapsed_s or 0.0
-    if snap.max_reached:
-        return fmt_clock(elapsed), "past the window · tap when done", theme.LATE
-    if snap.min_reached:
-        return fmt_clock(elapsed), "window reached · tap when done", theme.GOOD
-    return fmt_clock(elapsed), "tap the pedal when done", theme.TEXT
-
-
-def wall_time(seconds_from_now: float) -> str:
-    return time.strftime("%H:%M", time.localtime(time.time() + max(0.0, seconds_from_now)))

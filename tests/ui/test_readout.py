@@ -1,0 +1,76 @@
+"""What the session screen says for each kind of step, worked out from engine snapshots."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.engine.clock import FakeClock
+from kiosk.engine.session import Session
+from kiosk.routines.loader import load_routine_text
+from kiosk.routines.plan import make_plan
+from kiosk.ui.readout import big_readout, next_change_s, rep_label
+
+ROUTINE = """
+version: 1
+name: Readout
+steps:
+  - {name: Warm-up, time: 90s}
+  - {name: Sweeps, reps: 3-4, pace: 10s, rep_name: sweep}
+  - {name: Strokes, reps: 3-4}
+  - {name: Check in, until: advance}
+"""
+
+
+@pytest.fixture
+def session():
+    clock = FakeClock(0.0)
+    s = Session(make_plan(load_routine_text(ROUTINE)), clock)
+    s.start(0.0)
+    return s, clock
+
+
+class TestBigDigits:
+    def test_a_timed_step_counts_down_rounding_up(self, session):
+        s, clock = session
+        assert big_readout(s.snapshot(0.0))[:2] == ("1:30", "left")
+        assert big_readout(s.snapshot(0.4))[0] == "1:30"
+        assert big_readout(s.snapshot(1.0))[0] == "1:29"
+
+    def test_a_step_that_waits_counts_up_and_asks_for_the_pedal(self, session):
+        s, _ = session
+        s.advance(2.0)           # warm-up ended early; the sweeps run by themselves
+        s.tick(60.0)             # ... into the strokes, which wait
+        s.advance(61.0)
+        snap = s.snapshot(69.0)
+        assert snap.name == "Check in"
+        text, caption, _ = big_readout(snap)
+        assert text == "0:08" and "tap" in caption
+
+
+class TestReps:
+    def test_paced_reps_count_with_their_name(self, session):
+        s, _ = session
+        s.tick(90.0)
+        assert rep_label(s.snapshot(90.0)) == "sweep 1 of 3-4"
+        assert rep_label(s.snapshot(101.0)) == "sweep 2 of 3-4"
+
+    def test_unpaced_reps_show_the_target(self, session):
+        s, _ = session
+        s.tick(90.0)
+        s.advance(95.0)
+        assert rep_label(s.snapshot(96.0)) == "3-4 reps"
+
+    def test_other_steps_show_no_count(self, session):
+        s, _ = session
+        assert rep_label(s.snapshot(1.0)) == ""
+
+
+class TestRefresh:
+    @pytest.mark.parametrize("t", [0.0, 0.3, 10.7, 45.99])
+    def test_the_screen_is_refreshed_by_the_next_second(self, session, t):
+        s, _ = session
+        snap = s.snapshot(t)
+        wait = next_change_s(snap)
+        assert 0.0 <= wait <= 1.0
+        # Right after the wait the big digits show a new second; just before, they do not.
+        assert big_readout(s.snapshot(t + wait + 1e-6))[0] != big_readout(snap)[0] or wait < 0.5
