@@ -75,6 +75,8 @@ class Services:
     frame_hooks: list[Callable[[], None]] = field(default_factory=list)
     brightness: object = None
     journal: object = None
+    #: Session length asked for with --length or the room config; used wherever it is in reach.
+    default_length: float | None = None
     #: Notices that arise while the kiosk runs (the app shows them as they come).
     late_notices: list[str] = field(default_factory=list)
 
@@ -160,11 +162,23 @@ def build_services(args, *, clock=None, config=None, config_problems=(), fullscr
     services = Services(controller=controller, library=library, settings=settings, keymap=keymap,
                         fullscreen=fullscreen, notices=notices, brightness=backlight)
 
-    routine_path = args.routine or getattr(config, "default_routine", None)
-    if routine_path:
-        open_routine(services, Path(routine_path), args.length or getattr(config, "default_length", None),
-                     args.skip or ())
+    services.default_length = args.length or getattr(config, "default_length", None)
+    wanted = args.routine or getattr(config, "default_routine", None)
+    if wanted:
+        open_routine(services, find_routine(library, wanted), services.default_length, args.skip or ())
     return services
+
+
+def find_routine(library: Library, wanted: str) -> Path:
+    """A routine file: ``wanted`` as a path, else the loaded routine with that file stem or name."""
+    path = Path(wanted).expanduser()
+    if path.exists():
+        return path
+    key = wanted.strip().casefold()
+    for routine in library.routines:
+        if Path(routine.path).stem.casefold() == key or routine.name.casefold() == key:
+            return Path(routine.path)
+    return path  # not found: loading it reports the missing file on the problems screen
 
 
 def open_routine(services: Services, path: Path, length_s, skip) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from kiosk.routines.durations import DurationError, parse_duration
+from kiosk.commands.plan import length_arg
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -15,13 +15,6 @@ def _size(text: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def _length(text: str) -> float:
-    try:
-        return parse_duration(text)
-    except DurationError as exc:
-        raise argparse.ArgumentTypeError(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
-
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "run",
@@ -29,11 +22,12 @@ def register(subparsers) -> None:
         description="Open the kiosk: full screen where it can own the screen (a Pi console), "
                     "windowed on a desktop. Keys work as pedals (space = next, p = pause).",
     )
-    parser.add_argument("--routine", metavar="PATH", help="open this routine's ready screen")
+    parser.add_argument("--routine", metavar="PATH", help="open this routine's ready screen (a file, or the "
+                        "name of a routine in the routine folders, such as back-massage)")
     parser.add_argument("--routines", metavar="DIR", action="append", default=None,
                         help="a folder of routines (repeatable; default: the shipped routines and "
                              "the room's own folders)")
-    parser.add_argument("--length", metavar="D", type=_length, help="session length, e.g. 60m")
+    parser.add_argument("--length", metavar="D", type=length_arg, help="session length, e.g. 60m")
     parser.add_argument("--skip", metavar="TAG", action="append", default=[],
                         help="leave out the routine's optional parts with this tag (repeatable)")
     parser.add_argument("--windowed", action="store_true", help="a window, not the whole screen")

@@ -22,6 +22,7 @@ from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, Numer
                              ObjectProperty, StringProperty)
 
 from kiosk.inputs.actions import Action
+from kiosk.routines.plan import reachable
 from kiosk.ui import theme
 from kiosk.ui.readout import big_readout, next_change_s, rep_label, wall_time
 
@@ -253,7 +254,14 @@ class KioskApp(App):
             self.refresh()
 
     def choose(self, routine, length_s=None, skip=()) -> None:
-        """Open a routine's ready screen with the plan for the chosen length and parts."""
+        """Open a routine's ready screen with the plan for the chosen length and parts.
+
+        Without a length, the room's default (or --length) is used where the routine can reach it.
+        """
+        if length_s is None and self.services.default_length:
+            low, high = reachable(routine, skip)
+            if low - 1e-6 <= self.services.default_length <= high + 1e-6:
+                length_s = self.services.default_length
         self.controller.choose(routine, length_s, skip)
         self._show_ready()
 

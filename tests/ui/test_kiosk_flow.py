@@ -45,6 +45,28 @@ class TestPicker:
         assert d.screen == "ready"
 
 
+class TestOpening:
+    def test_a_routine_can_be_opened_by_its_name(self, kiosk):
+        from kiosk.paths import ROUTINES_DIR
+
+        d = kiosk(routines=(ROUTINES_DIR,), routine="back-massage")
+        assert d.screen == "ready" and d.app.routine_title == "Back massage"
+
+    def test_the_asked_length_is_used_where_the_routine_reaches_it(self, kiosk):
+        from kiosk.paths import ROUTINES_DIR
+
+        d = kiosk(routines=(ROUTINES_DIR,), length=35 * 60.0)
+        by_name = {r.name: r for r in d.app.library.routines}
+        d.app.choose(by_name["Back massage"])          # 25:00 to 39:30: 35 minutes fit
+        assert d.app.controller.plan.total_s == pytest.approx(35 * 60.0)
+        d.app.choose(by_name["Full body, 90 min"])     # cannot be that short: its own length
+        assert d.app.controller.plan.total_s == pytest.approx(90 * 60.0)
+
+    def test_a_missing_routine_lands_on_the_problems_list(self, kiosk):
+        d = kiosk(routine="no-such-routine")
+        assert d.screen == "picker" and d.app.error_count == 1
+
+
 class TestReady:
     def test_shows_the_whole_plan(self, kiosk):
         d = kiosk(routine=SHORT)
