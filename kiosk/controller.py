@@ -131,6 +131,14 @@ class Controller:
         self._emit(events)
         return events
 
+    def leave_out(self, tag: str, now: float | None = None) -> list:
+        """Leave out the steps still to come with the optional ``tag`` (the client declined them)."""
+        if self.session is None:
+            return []
+        events = self.session.leave_out(tag, self.clock.now() if now is None else now)
+        self._emit(events)
+        return events
+
     def stop(self, now: float | None = None) -> list:
         if self.session is None or self.session.state in ("finished", "ready"):
             return []

@@ -164,6 +164,15 @@ class Respread(Event):
 
 
 @dataclass(frozen=True)
+class PartLeftOut(Event):
+    """The steps still to come with the optional ``tag`` were left out (the client declined them)."""
+
+    kind: ClassVar[str] = "part_left_out"
+    tag: str
+    steps: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class SessionFinished(Event):
     """The session is over: ``how`` is finished (last step done) or stopped."""
 
@@ -178,7 +187,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
         SessionStarted, StepStarted, StepEnded, StepWarning, MinReached, MaxReached, Rep,
-        SideSwitched, Halfway, Paused, Resumed, Extended, Respread, SessionFinished,
+        SideSwitched, Halfway, Paused, Resumed, Extended, Respread, PartLeftOut, SessionFinished,
     )
 }
 
@@ -221,6 +230,8 @@ class Snapshot:
     next_name: str | None
     next_index: int | None
     total_steps: int
+    #: The current step's place among the steps that run (1-based; parts left out do not count).
+    number: int | None = None
 
     @property
     def running(self) -> bool:

@@ -13,7 +13,7 @@ from typing import Callable
 
 from kiosk.engine.clock import Clock
 from kiosk.engine.events import (
-    Event, Extended, Halfway, MaxReached, MinReached, Paused, Rep, Respread, Resumed,
+    Event, Extended, Halfway, MaxReached, MinReached, PartLeftOut, Paused, Rep, Respread, Resumed,
     SessionFinished, SessionStarted, SideSwitched, Snapshot, StepEnded, StepStarted, StepWarning,
 )
 from kiosk.engine.records import StepRecord
@@ -80,6 +80,8 @@ class Session(StateMixin):
         self._prev_side: str | None = None
         self._finished_at: float | None = None
         self._finish_how: str | None = None
+        #: Plan indices of steps left out during the session (a part the client declined).
+        self._dropped: set[int] = set()
 
     # --- time ---------------------------------------------------------------------------
 
@@ -197,7 +199,8 @@ class Session(StateMixin):
         if self.state == "running":
             t, i = self._last, self._index or 0
             self._end_step(t, "back", events)
-            self._start_step(max(i - 1, 0), t, events, back=True)
+            previous = self._before(i)
+            self._start_step(i if previous is None else previous, t, events, back=True)
         return events
 
     def pause(self, now: float | None = None) -> list[Event]:
@@ -237,6 +240,33 @@ class Session(StateMixin):
         self._respread_later(self._current_end(t), t, events)
         return events
 
+    def leave_out(self, tag: str, now: float | None = None) -> list[Event]:
+        """Leave out the steps still to come that carry the optional ``tag`` (the client declined
+        them at the table) and re-spread the booking over what is left. Before the start, plan
+        with ``skip`` instead; the current step is ended with ``advance`` as usual."""
+        events = self.tick(now)
+        if self.state not in ("running", "paused"):
+            return events
+        current = self._index  # type: ignore[assignment]
+        dropped = tuple(s.index for s in self._following(current + 1) if s.optional == tag)  # type: ignore[operator]
+        if not dropped:
+            return events
+        self._dropped.update(dropped)
+        t = self._last
+        events.append(PartLeftOut(at=self._abs(t), index=current, tag=tag, steps=dropped))
+        self._respread_later(self._current_end(t), t, events)
+        return events
+
+    def tags_ahead(self) -> tuple[str, ...]:
+        """Optional tags of the steps still to come, in order: the parts that can still be left out."""
+        if self.state not in ("running", "paused") or self._index is None:
+            return ()
+        tags: list[str] = []
+        for step in self._following(self._index + 1):
+            if step.optional and step.optional not in tags:
+                tags.append(step.optional)
+        return tuple(tags)
+
     def stop(self, now: float | None = None) -> list[Event]:
         """End the session now."""
         if self.state == "ready":
@@ -262,6 +292,18 @@ class Session(StateMixin):
     def _reps_of(self) -> int:
         return self._step_reps or 0
 
+    def _following(self, first: int) -> list[PlannedStep]:
+        """The steps from plan index ``first`` on, less those left out."""
+        return [s for s in self._steps[first:] if s.index not in self._dropped]
+
+    def _after(self, i: int) -> int | None:
+        """The plan index of the step that follows step ``i`` (None after the last)."""
+        return next((s.index for s in self._steps[i + 1:] if s.index not in self._dropped), None)
+
+    def _before(self, i: int) -> int | None:
+        """The plan index of the step before step ``i`` (None before the first)."""
+        return next((s.index for s in reversed(self._steps[:i]) if s.index not in self._dropped), None)
+
     def _current_end(self, t: float) -> float:
         """When the current step is expected to end: its deadline, or now if it runs over."""
         pause = (t - self._pause_start) if self._pause_start is not None else 0.0
@@ -272,7 +314,7 @@ class Session(StateMixin):
         """Fit the steps from ``first`` on into the booking left after ``begin``."""
         if self.target_s is None:
             return
-        later = self._steps[first:]
+        later = self._following(first)
         previous = self._f
         self._f = fit_fraction(later, self.target_s - begin, rigid=previous)
         self._fit_end = begin
@@ -283,7 +325,7 @@ class Session(StateMixin):
 
     def _respread_later(self, begin: float, t: float, events: list[Event]) -> None:
         self._respread(self._index + 1, begin, t, events)  # type: ignore[operator]
-        self._rest = total_at(self._steps[self._index + 1:], self._f)  # type: ignore[operator]
+        self._rest = total_at(self._following(self._index + 1), self._f)  # type: ignore[operator]
 
     def _start_step(self, i: int, t: float, events: list[Event], back: bool = False, auto: bool = False) -> None:
         step = self._steps[i]
@@ -298,7 +340,7 @@ class Session(StateMixin):
         self._step_extended, self._step_extends = 0.0, 0
         self._step_back, self._step_auto_started = back, auto
         self._auto = step.paced or (step.kind == "timed" and self.pace == "auto")
-        self._rest = total_at(self._steps[i + 1:], self._f)
+        self._rest = total_at(self._following(i + 1), self._f)
         self._fit_end = t + self._step_planned
         self._arm_timers(after=-1.0)
         events.append(StepStarted(at=self._abs(t), index=i, step=step, planned_s=self._step_planned,
@@ -348,8 +390,8 @@ class Session(StateMixin):
                                 planned_s=self._step_planned, how=how, timing=timing, reps_done=reps_done))
 
     def _next_step(self, t: float, events: list[Event], auto: bool = False) -> None:
-        i = self._index + 1  # type: ignore[operator]
-        if i < len(self._steps):
+        i = self._after(self._index)  # type: ignore[arg-type]
+        if i is not None:
             self._start_step(i, t, events, auto=auto)
         else:
             self._finish(t, "finished", events)
@@ -403,7 +445,7 @@ class Session(StateMixin):
         first = 0 if self._index is None else self._index + 1
         if self.target_s is None or abs(end - self._fit_end) <= _EPS:
             return self._f, self._rest
-        later = self._steps[first:]
+        later = self._following(first)
         f = fit_fraction(later, self.target_s - end, rigid=self._f)
         return f, total_at(later, f)
 

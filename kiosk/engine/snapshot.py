@@ -29,7 +29,7 @@ def build_snapshot(session: "Session", t: float) -> Snapshot:
     target = s.target_s
     paused_s = s._paused_total + ((t - s._pause_start) if s._pause_start is not None else 0.0)
     common = dict(
-        state=s.state, paused_s=paused_s, target_end_s=target, total_steps=len(steps),
+        state=s.state, paused_s=paused_s, target_end_s=target, total_steps=len(steps) - len(s._dropped),
     )
     if s.state in ("ready", "finished"):
         finished = s.state == "finished"
@@ -62,7 +62,7 @@ def build_snapshot(session: "Session", t: float) -> Snapshot:
     fraction, rest = s.later_steps_at(current_end)
     projected = current_end + rest
     over = None if target is None else projected - target
-    nxt = i + 1 if i + 1 < len(steps) else None
+    nxt = s._after(i)
     return Snapshot(
         index=i, step=step, name=step.name, say=step.say, caution=step.caution, note=step.note,
         side=step.side, kind=step.kind, rep=rep, reps=s._step_reps, reps_min=step.reps_min,
@@ -73,5 +73,6 @@ def build_snapshot(session: "Session", t: float) -> Snapshot:
         max_reached=elapsed >= step.max_s if windowed else False,
         waiting=not s._auto, session_elapsed_s=t, session_remaining_s=max(0.0, projected - t),
         projected_end_s=projected, over_s=over, offset_label="" if over is None else fmt_offset(over),
-        fraction=fraction, next_name=None if nxt is None else steps[nxt].name, next_index=nxt, **common,
+        fraction=fraction, next_name=None if nxt is None else steps[nxt].name, next_index=nxt,
+        number=i + 1 - sum(1 for d in s._dropped if d < i), **common,
     )

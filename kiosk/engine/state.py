@@ -46,6 +46,7 @@ class StateMixin:
             elapsed_s=None if self._t0 is None else self._rel(now),
             timers=[list(t) for t in self._timers],
             records=[r.to_dict() for r in self.records],
+            dropped=sorted(self._dropped),
         )
         return data
 
@@ -65,6 +66,7 @@ class StateMixin:
             setattr(session, name, data[name.lstrip("_")])
         session._timers = [list(t) for t in data["timers"]]
         session.records = [StepRecord(**r) for r in data["records"]]
+        session._dropped = set(data.get("dropped", ()))
         if data["elapsed_s"] is not None:
             session._t0 = (clock.now() if now is None else now) - data["elapsed_s"]
         return session

@@ -37,7 +37,9 @@ class MainThreadHandoff:
         if schedule is None:
             from kivy.clock import Clock
 
-            schedule = Clock.schedule_once
+            # Under the kiosk's free_all clock a "free" event wakes the sleeping loop at once, so
+            # a pedal press is not held until the next frame; other clocks have no such events.
+            schedule = getattr(Clock, "schedule_once_free", None) or Clock.schedule_once
         self.on_action = on_action
         self._schedule = schedule
         self._main = main_thread or threading.main_thread()

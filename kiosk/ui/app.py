@@ -200,7 +200,7 @@ class KioskApp(App):
         self.state = snap.state
         self.paused = snap.state == "paused"
         self.step_name = snap.name or ""
-        self.step_of = f"Step {snap.index + 1} of {snap.total_steps}" if snap.index is not None else ""
+        self.step_of = f"Step {snap.number} of {snap.total_steps}" if snap.number is not None else ""
         self.side_text = (snap.side or "").upper()
         self.side_color = theme.LEFT if snap.side == "left" else theme.RIGHT
         self.rep_text = rep_label(snap)
@@ -277,6 +277,23 @@ class KioskApp(App):
         self.on_events(events)
         self.refresh()
         self._go("session")
+
+    def leave_out(self, tag: str) -> None:
+        """The client declined a part: its steps still to come are left out, the time re-spread."""
+        events = self.controller.leave_out(tag)
+        if events:
+            self.on_events(events)
+        self._show_parts()
+        self.refresh()
+
+    def on_paused(self, _app, paused: bool) -> None:
+        if paused:
+            self._show_parts()
+
+    def _show_parts(self) -> None:
+        session = self.controller.session
+        tags = session.tags_ahead() if session is not None else ()
+        self.sm.get_screen("session").show_parts(tags)
 
     def stop_session(self) -> None:
         events = self.controller.stop()

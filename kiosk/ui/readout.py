@@ -8,30 +8,23 @@ import time
 from kiosk.routines.durations import fmt_clock, fmt_countdown
 from kiosk.ui import theme
 
-#: The session screen is refreshed at least this often (wall-clock "ends" time, offsets) ...
-REFRESH_MAX_S = 0.5
-#: ... and at most this often for the progress ring alone (the big clock gets its exact second).
-REFRESH_MIN_S = 0.25
-#: About how many pixels the progress ring's arc spans at the smallest screen.
-RING_STEPS = 600
+#: The session screen is refreshed at least this often ("ends 15:42", the offset, the bars).
+REFRESH_MAX_S = 1.0
 
 
 def next_change_s(snap) -> float:
-    """Seconds until the session screen shows something different by itself: the big clock's
-    next second, or the progress ring moving about one pixel, within [REFRESH_MIN_S, REFRESH_MAX_S]
-    for the ring and the slow texts; events (step changes) refresh the screen on their own."""
-    wait = REFRESH_MAX_S
+    """Seconds until the session screen shows something different by itself: the big clock's next
+    second. The bars move with it, once a second, so the kiosk draws about one frame a second
+    (software rendering costs a Pi's CPU per frame); events such as step changes refresh at once."""
     if snap.state != "running":
-        return wait
-    if snap.step_planned_s:
-        wait = min(wait, max(REFRESH_MIN_S, snap.step_planned_s / RING_STEPS))
+        return REFRESH_MAX_S
     remaining = snap.step_remaining_s
     if remaining is not None and not snap.waiting and remaining > 0:
         digit = remaining - (math.ceil(remaining - 1e-9) - 1)  # fmt_countdown rounds up
     else:
         elapsed = snap.step_elapsed_s or 0.0
         digit = math.floor(elapsed + 0.5) + 0.5 - elapsed      # fmt_clock rounds to nearest
-    return max(0.0, min(wait, digit))
+    return max(0.0, min(REFRESH_MAX_S, digit))
 
 
 def rep_label(snap) -> str:

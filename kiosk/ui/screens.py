@@ -133,7 +133,16 @@ class ReadyScreen(Screen):
 
 
 class SessionScreen(Screen):
-    pass
+    def show_parts(self, tags) -> None:
+        """Offer to leave out each optional part still to come (shown on the pause overlay)."""
+        row = self.ids.parts
+        row.clear_widgets()
+        app = App.get_running_app()
+        for tag in tags:
+            button = Factory.HoldButton(text=f"Leave out: {tag}", hold_s=0.8, font_size=row.height * 0.4,
+                                        color=theme.TEXT_DIM)
+            button.bind(on_activate=lambda _w, t=tag: app.leave_out(t))
+            row.add_widget(button)
 
 
 class SummaryScreen(Screen):

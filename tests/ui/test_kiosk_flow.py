@@ -169,6 +169,24 @@ class TestSession:
         assert d.app.note == ""
 
 
+class TestLeaveOut:
+    def test_a_declined_part_is_left_out_from_the_pause_overlay(self, kiosk):
+        from kiosk.paths import ROUTINES_DIR
+
+        d = kiosk(routine=ROUTINES_DIR / "gluteal-work.yaml")
+        d.key("space")
+        d.key("p")
+        parts = d.ids("session").parts.children
+        assert [b.text for b in parts] == ["Leave out: glutes"]
+        before = d.app.controller.session.snapshot().total_steps
+        d.hold(parts[0])
+        snap = d.app.controller.session.snapshot()
+        assert snap.total_steps < before
+        assert d.ids("session").parts.children == []       # nothing left to leave out
+        d.key("p")
+        assert not d.app.paused
+
+
 class TestTouch:
     def test_a_brushed_next_button_does_nothing(self, kiosk):
         d = start_short(kiosk)

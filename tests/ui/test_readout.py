@@ -71,6 +71,6 @@ class TestRefresh:
         s, _ = session
         snap = s.snapshot(t)
         wait = next_change_s(snap)
-        assert 0.0 <= wait <= 0.5
+        assert 0.0 <= wait <= 1.0
         # The digits never change before the screen is refreshed: no second is shown late.
         assert big_readout(s.snapshot(t + wait - 1e-6))[0] == big_readout(snap)[0]
