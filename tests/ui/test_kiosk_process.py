@@ -49,6 +49,7 @@ def test_a_session_run_with_the_space_bar(screen, tmp_path):
     with kiosk:
         time.sleep(1.0)
         assert not kiosk.matching(r"step \d+ .* shown")  # the ready screen waits for the pedal
+        assert kiosk.matching(r"listening to pedal 1 on GPIO17")  # a real FootSwitch on mock pins, and keys
         kiosk.key("space")
         kiosk.wait_log(r"step 1 Warm-up shown")
         kiosk.wait_log(r"step 2 Sweeps \(left\) shown", timeout=10)
@@ -79,3 +80,13 @@ def test_a_session_run_with_the_space_bar(screen, tmp_path):
     gaps = [(b - a) / pcm.rate for a, b in zip(starts, starts[1:4])]
     assert gaps == pytest.approx([4.0, 4.0, 4.0], abs=0.25)
     assert all(p < 0.5 for p in peaks), peaks
+
+
+def test_without_any_audio_device_the_kiosk_runs_and_says_so(screen, tmp_path):
+    kiosk = KioskProcess(screen, "--routine", str(FAST), "--windowed", "--data-dir", str(tmp_path / "data"),
+                         env={"SDL_AUDIODRIVER": "no-such-driver"})
+    with kiosk:
+        notice = kiosk.wait_log(r"kiosk\.ui\.app: (No sound: .*)").group(1)   # the on-screen notice
+        assert "flashes" in notice
+        kiosk.key("space")
+        kiosk.wait_log(r"step 2 Sweeps \(left\) shown", timeout=10)
