@@ -355,7 +355,7 @@ class KioskApp(App):
 
     def show_notice(self, message: str) -> None:
         """Show a one-line notice for a few seconds (no GPIO, no sound, a bad config ...)."""
-        log.warning("%s", message)
+        log.info("notice on screen: %s", message)  # its source has logged it already
         self._notices.append(message)
         if not self.notice:
             self._next_notice()

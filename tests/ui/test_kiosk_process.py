@@ -86,7 +86,7 @@ def test_without_any_audio_device_the_kiosk_runs_and_says_so(screen, tmp_path):
     kiosk = KioskProcess(screen, "--routine", str(FAST), "--windowed", "--data-dir", str(tmp_path / "data"),
                          env={"SDL_AUDIODRIVER": "no-such-driver"})
     with kiosk:
-        notice = kiosk.wait_log(r"kiosk\.ui\.app: (No sound: .*)").group(1)   # the on-screen notice
+        notice = kiosk.wait_log(r"notice on screen: (No sound: .*)").group(1)
         assert "flashes" in notice
         kiosk.key("space")
         kiosk.wait_log(r"step 2 Sweeps \(left\) shown", timeout=10)
