@@ -23,7 +23,6 @@ import ctypes
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -34,6 +33,8 @@ import time
 import wave
 from array import array
 from pathlib import Path
+
+from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -232,17 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     print("  The disk driver has no output queue; a real device adds its own (the sound card's buffer,"
           " and PulseAudio/PipeWire if they sit in between) on top of these figures.")
 
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    report = {
-        "benchmark": "cue_latency",
-        "target_p99_ms": TARGET_MS,
-        "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()},
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "variants": rows,
-    }
-    (results / "cue_latency.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {results / 'cue_latency.json'}")
+    write_results("cue_latency", {"target_p99_ms": TARGET_MS, "variants": rows})
     return 0
 
 

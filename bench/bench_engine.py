@@ -18,12 +18,13 @@ bench/results/engine.json.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -128,10 +129,8 @@ def main() -> int:
         results[key] = {"events": events, "median_s": seconds}
         print(f"{name:32} {events:7d} {seconds:10.4f}")
 
-    out = ROOT / "bench" / "results" / "engine.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwrote {out.relative_to(ROOT)}")
+    print()
+    write_results("engine", results)
     return 0
 
 

@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import json
 import math
-import os
-import platform
 import random
 import statistics
 import subprocess
@@ -37,8 +34,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk_probe import ROOT, Probed, kiosk_argv  # noqa: E402
+from kiosk_probe import Probed, kiosk_argv  # noqa: E402
 
 FRAME_MS = 1000 / 60
 TARGET_MS = 2 * FRAME_MS
@@ -168,17 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         if row["variant"].startswith("kiosk ("):
             verdict = "met" if row["p99_ms"] <= TARGET_MS else f"missed by {row['p99_ms'] - TARGET_MS:.1f} ms"
             print(f"  {row['source']}: {verdict}")
-    report = {
-        "benchmark": "input_latency",
-        "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()},
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "target_p99_ms": TARGET_MS,
-        "rows": rows,
-    }
-    out = ROOT / "bench" / "results" / "input_latency.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    write_results("input_latency", {"target_p99_ms": TARGET_MS, "rows": rows})
     return 0
 
 

@@ -14,13 +14,14 @@ Prints the median seconds per input and writes bench/results/loader.json.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import yaml
+
+from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,10 +80,7 @@ def main() -> int:
         print(f"{name:28} {kib:6.0f} {ours:9.4f} {base if base is not None else float('nan'):12.4f}  {outcome[:60]}")
         results.append({"input": name, "kib": round(kib, 1), "loader_s": ours, "safe_load_s": base,
                         "outcome": outcome})
-    out = ROOT / "bench" / "results" / "loader.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"repeat": args.repeat, "results": results}, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    write_results("loader", {"repeat": args.repeat, "results": results})
     return 0
 
 

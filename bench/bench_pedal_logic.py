@@ -16,15 +16,15 @@ Prints median / p99 and writes bench/results/pedal_logic.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
 import sys
 import threading
 import time
 from pathlib import Path
+
+from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -136,7 +136,6 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=200)
     args = parser.parse_args()
     report = {
-        "machine": platform.platform(), "python": platform.python_version(),
         "logic": logic_cost(5000),
         "footswitch": measure(make_footswitch, args.presses),
         "gpiozero Button (baseline)": measure(make_gpiozero_button, args.presses),
@@ -151,10 +150,7 @@ def main() -> None:
             print(f"{name:32} {gesture:6} {s['median_ms']:10.3f} {s['p99_ms']:8.3f} {s['max_ms']:8.3f}")
     print("tap: release edge -> on_action; hold: lateness after hold_time; "
           "gpiozero's own debounce is off in both (mock pins do not bounce)")
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "pedal_logic.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {results / 'pedal_logic.json'}")
+    write_results("pedal_logic", report)
 
 
 if __name__ == "__main__":

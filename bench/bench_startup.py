@@ -15,17 +15,15 @@ Prints median / max and writes bench/results/startup.json.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk_probe import ROOT, Probed, kiosk_argv, naive_argv  # noqa: E402
+from kiosk_probe import Probed, kiosk_argv, naive_argv  # noqa: E402
 
 TARGET_S = 1.5
 
@@ -53,13 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:28} median {r['median_s']:.2f} s  max {r['max_s']:.2f} s  min {r['min_s']:.2f} s")
     k = rows["kiosk"]["median_s"]
     print(f"target under {TARGET_S} s: " + ("met" if k < TARGET_S else f"missed by {k - TARGET_S:.2f} s"))
-    report = {"benchmark": "startup", "target_s": TARGET_S, "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-              "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                          "cpus": os.cpu_count()}, **rows}
-    out = ROOT / "bench" / "results" / "startup.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    write_results("startup", {"target_s": TARGET_S, **rows})
     return 0
 
 

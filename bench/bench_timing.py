@@ -20,18 +20,17 @@ Prints the figures side by side and writes bench/results/timing.json.
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk_probe import ROOT, Probed, kiosk_argv, naive_argv  # noqa: E402
+from kiosk_probe import Probed, kiosk_argv, naive_argv  # noqa: E402
 
 FRAME_MS = 1000 / 60
 
@@ -157,17 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "met" if k["p99_abs_ms"] <= FRAME_MS else f"missed by {k['p99_abs_ms'] - FRAME_MS:.1f} ms"
         cpu = "met" if k["cpu_pct"] <= n["cpu_pct"] else f"missed ({k['cpu_pct']:.1f}% vs {n['cpu_pct']:.1f}%)"
         print(f"  {label}: timing {verdict}; CPU {cpu}")
-    report = {
-        "benchmark": "timing",
-        "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()},
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "frame_ms": FRAME_MS,
-        "runs": runs,
-    }
-    out = ROOT / "bench" / "results" / args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    write_results("timing", {"frame_ms": FRAME_MS, "runs": runs}, args.out)
     return 0
 
 

@@ -7,7 +7,6 @@ import time
 
 from kivy.app import App
 from kivy.factory import Factory
-from kivy.metrics import dp
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
