@@ -39,10 +39,14 @@ class Library:
         return cls(list(routines), list(errors))
 
     def error_lines(self) -> list[str]:
+        """Every problem of every file that failed, one ``FILE:LINE:COL: error: ...`` line each."""
         lines: list[str] = []
         for err in self.errors:
             problems = getattr(err, "problems", None)
-            lines.extend(str(p) for p in problems) if problems else lines.append(str(err))
+            if problems:
+                lines.extend(str(p) for p in problems)
+            else:
+                lines.append(str(err))
         return lines
 
 

@@ -97,7 +97,7 @@ class KioskApp(App):
         Window.clearcolor = theme.BG
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up,
                     on_request_close=self._on_request_close, focus=self._on_focus)
-        self.error_count = len(self.library.error_lines())
+        self.error_count = len(self.library.errors)  # files, not problems
         return root
 
     def on_start(self):
