@@ -10,6 +10,8 @@ from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, Numer
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
+from kivy.uix.slider import Slider
+from kivy.uix.switch import Switch
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
@@ -302,3 +304,11 @@ class TrendRow(Widget):
                 else:
                     Color(rgba=theme.GOOD)
                 Rectangle(pos=(x, y(value) - dot / 2), size=(dot, dot))
+
+
+class DimSlider(Slider):
+    """Kivy's slider drawn in the dim-room palette (its stock look is a light grey and blue)."""
+
+
+class DimSwitch(Switch):
+    """Kivy's switch drawn in the dim-room palette."""

@@ -251,3 +251,41 @@ class TestHistory:
         assert [line.label for line in lines] == ["Warm-up", "Sweeps (left)", "Sweeps (right)", "Check in"]
         assert lines[0].values == [pytest.approx(30.0)]
         assert (lines[0].min_s, lines[0].max_s) == (20.0, 40.0)
+
+
+class TestSettings:
+    def open(self, kiosk):
+        d = kiosk(settings={"pin": "2468"})
+        d.app.open_room_settings()
+        d.frames()
+        return d
+
+    def test_a_wrong_pin_keeps_settings_shut(self, kiosk):
+        d = self.open(kiosk)
+        for digit in "1111":
+            d.app.sm.get_screen("pin").press(digit)
+        assert d.screen == "pin" and "Wrong PIN" in d.app.sm.get_screen("pin").message
+
+    def test_the_room_pin_opens_settings_and_changes_are_kept(self, kiosk):
+        d = self.open(kiosk)
+        for digit in "2468":
+            d.app.sm.get_screen("pin").press(digit)
+        assert d.screen == "settings"
+        ids = d.ids("settings")
+        ids.volume.value = 20
+        ids.practice.active = True
+        d.frames()
+        assert d.app.services.settings.get("volume") == 20 and d.app.practice
+        import json
+
+        saved = json.loads(d.app.services.settings.path.read_text())
+        assert saved["volume"] == 20 and saved["practice_mode"] is True
+
+    def test_the_pedal_test_lists_presses_and_moves_nothing(self, kiosk):
+        d = self.open(kiosk)
+        for digit in "2468":
+            d.app.sm.get_screen("pin").press(digit)
+        d.key("space")
+        d.key("p")
+        assert d.screen == "settings"
+        assert [line.split("  ", 1)[1] for line in d.app.pedal_log] == ["key: toggle_pause", "key: advance"]
