@@ -152,6 +152,7 @@ def build_services(args, *, clock=None, config=None, config_problems=(), fullscr
         "brightness": getattr(getattr(config, "display", None), "brightness", 100) or 100,
         "spoken_prompts": bool(getattr(config, "spoken_prompts", False)),
         "practice_mode": bool(getattr(config, "practice_mode", False)),
+        "exit_chord": getattr(config, "exit_chord", None) or "",
     }
     settings = LocalSettings(data_dir / "settings.json" if data_dir else None, defaults)
     controller = Controller(clock)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.core.window import Window
+from kivy.core.window import Keyboard, Window
 from kivy.lang import Builder
 from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, NumericProperty,
                              ObjectProperty, StringProperty)
@@ -376,6 +376,9 @@ class KioskApp(App):
 
     # -- keys ------------------------------------------------------------------------------------
     def _on_key_down(self, _window, key, scancode, codepoint, modifiers):
+        if self._is_exit_chord(key, modifiers):
+            self.leave()
+            return True
         if self.sm.current == "pin":
             return self.sm.get_screen("pin").on_key(key, codepoint)
         if self.sm.current == "picker" and self.sm.get_screen("picker").on_key(key):
@@ -386,6 +389,15 @@ class KioskApp(App):
             return keymap.swallows(key, scancode) or keymap.action_for(key, scancode) is not None
         self.act(action, source="key")
         return True
+
+    def _is_exit_chord(self, key: int, modifiers) -> bool:
+        """The room's exit chord (``exit_chord: ctrl+alt+q``): the other deliberate way out."""
+        chord = self.services.settings.get("exit_chord") or ""
+        if not chord:
+            return False
+        *mods, name = chord.split("+")
+        held = {m for m in modifiers or () if m in ("ctrl", "alt", "shift", "meta", "super")}
+        return Keyboard.keycodes.get(name) == key and held == set(mods)
 
     def _on_focus(self, _window, focused) -> None:
         if not focused:  # key-ups can be lost while the window has no focus

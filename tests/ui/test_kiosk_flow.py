@@ -148,6 +148,17 @@ class TestSession:
         d.key("e")
         assert d.app.big_text == "1:30"
 
+    def test_only_the_rooms_exit_chord_leaves(self, kiosk, monkeypatch):
+        d = start_short(kiosk, settings={"exit_chord": "ctrl+alt+q"})
+        left = []
+        monkeypatch.setattr(d.app, "leave", lambda: left.append(True))
+        q = 113
+        for modifiers in ([], ["ctrl"], ["alt", "shift", "ctrl"]):
+            d.window.dispatch("on_key_down", q, 20, "q", modifiers)
+        assert left == []
+        d.window.dispatch("on_key_down", q, 20, "q", ["ctrl", "alt", "numlock"])
+        assert left == [True]
+
     def test_escape_never_leaves(self, kiosk):
         d = start_short(kiosk)
         d.key("escape")
