@@ -90,3 +90,15 @@ def test_without_any_audio_device_the_kiosk_runs_and_says_so(screen, tmp_path):
         assert "flashes" in notice
         kiosk.key("space")
         kiosk.wait_log(r"step 2 Sweeps \(left\) shown", timeout=10)
+
+
+def test_a_bad_room_config_starts_on_defaults_and_shows_the_problem(screen, tmp_path):
+    config = tmp_path / "room.yaml"
+    config.write_text("room: Room 3\nvolume: loud\npedals:\n  - pin: 17\n    hold_time: 1s\n")
+    kiosk = KioskProcess(screen, "--config", str(config), "--routine", str(FAST), "--windowed",
+                         "--data-dir", str(tmp_path / "data"))
+    with kiosk:
+        m = kiosk.wait_log(r"notice on screen: Room config: (\S+):(\d+):(\d+): error: (.*)")
+        assert m.group(1).endswith("room.yaml") and m.group(2) == "2" and "loud" in m.group(4)
+        kiosk.key("space")                       # the rest of the config and the kiosk work on
+        kiosk.wait_log(r"step 2 Sweeps \(left\) shown", timeout=10)
