@@ -213,12 +213,10 @@ def resolve_data_dir(args, config) -> Path | None:
     return path
 
 
-def attach_pedals(app, services: Services, config) -> None:
+def attach_pedals(app, services: Services, config, handoff) -> None:
     """Open the room's foot switches; their actions reach the app on Kivy's main thread only."""
     from kiosk.inputs.footswitch import open_pedals
-    from kiosk.inputs.handoff import MainThreadHandoff
 
-    handoff = MainThreadHandoff(lambda action, source: app.act(action, source))
     pedals = getattr(config, "pedals", None) or ()
     switches, notices = open_pedals(pedals, handoff.sink("pedal"))
     for switch in switches:
@@ -230,9 +228,15 @@ def attach_pedals(app, services: Services, config) -> None:
     services.closers.extend(switch.close for switch in switches)
 
 
-def attach_audio(services: Services, config, data_dir: Path | None) -> None:
-    """Load every cue before the first screen; a kiosk without sound flashes the screen instead."""
-    from kiosk.audio.cues import EVENT_CUES, CueListener, cue_files
+def attach_audio(services: Services, config, data_dir: Path | None, handoff) -> None:
+    """Load every cue before the first screen; a kiosk without sound flashes the screen instead.
+
+    Spoken prompts are rendered with espeak-ng off the UI thread when a routine is chosen (a Pi
+    takes a while for a long routine); they join in as soon as they are ready.
+    """
+    import threading
+
+    from kiosk.audio.cues import EVENT_CUES, CueListener, cue_files, spoken_texts
     from kiosk.audio.player import open_player
     from kiosk.audio.speech import SpeechPrompts
 
@@ -249,6 +253,8 @@ def attach_audio(services: Services, config, data_dir: Path | None) -> None:
     listener = CueListener(player)
     speech_cache = (data_dir / "speech") if data_dir else None
     speech: list = []
+    rendering = threading.Lock()  # one espeak-ng run at a time: they share the cache folder
+    chosen = [0]                  # which plan the prompts being rendered belong to
 
     def on_plan(plan) -> None:
         # A routine's own `speak:` wins over the room's setting either way.
@@ -257,12 +263,30 @@ def attach_audio(services: Services, config, data_dir: Path | None) -> None:
         if wanted and speech_cache is not None and not speech:
             speech.append(SpeechPrompts(speech_cache))
             if speech[0].notice:
-                services.notices.append(speech[0].notice)
-        listener.speech = speech[0] if wanted and speech and speech[0].available else None
-        listener.prepare(plan.steps, warning_s=plan.routine.warning_s)
+                services.late_notices.append(speech[0].notice)
+        chosen[0] += 1
+        listener.speech = None
+        listener.prepare(plan.steps, warning_s=plan.routine.warning_s)  # the routine's own sounds
+        if not (wanted and speech and speech[0].available):
+            return
+        texts, ticket = spoken_texts(plan.steps, plan.routine.warning_s), chosen[0]
+
+        def render() -> None:
+            with rendering:
+                files = speech[0].render(texts)
+            handoff.call(ready, ticket, files)
+
+        def ready(ticket: int, files: dict) -> None:
+            if ticket == chosen[0]:  # still the routine on screen
+                player.load(files)
+                listener.speech = speech[0]
+
+        threading.Thread(target=render, name="spoken prompts", daemon=True).start()
 
     services.controller.plan_listeners.append(on_plan)
     services.controller.listeners.append(listener.on_events)
+    if services.controller.plan is not None:  # a routine chosen already (--routine, the room's default)
+        on_plan(services.controller.plan)
 
 
 def attach_journal(services: Services, config, data_dir: Path | None) -> None:
@@ -359,14 +383,17 @@ def run_kiosk(args) -> int:
     data_dir = resolve_data_dir(args, config)
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
-    services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen)
-    attach_audio(services, config, data_dir)
-    attach_journal(services, config, data_dir)
-
+    from kiosk.inputs.handoff import MainThreadHandoff
     from kiosk.ui.app import KioskApp
 
+    app: KioskApp | None = None
+    # The one way from other threads (pedals, speech rendering) onto Kivy's main thread.
+    handoff = MainThreadHandoff(lambda action, source: app.act(action, source) if app else None)
+    services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen)
+    attach_audio(services, config, data_dir, handoff)
+    attach_journal(services, config, data_dir)
     app = KioskApp(services)
-    attach_pedals(app, services, config)
+    attach_pedals(app, services, config, handoff)
     attach_systemd(app, services)
     app.run()
     return 0

@@ -51,6 +51,17 @@ def cue_files(folder: str | Path | None = None) -> dict[str, Path]:
     return {name: base / f"{name}.wav" for name in CUES}
 
 
+def spoken_texts(steps: Iterable, warning_s: float | None = None) -> list[str]:
+    """What a routine's spoken prompts say: each step's name, "switch sides", the heads-up."""
+    steps = list(steps)
+    texts = [step.name for step in steps]
+    if any(getattr(step, "side", None) for step in steps):
+        texts.append(SWITCH_SIDES)
+    if warning_s:
+        texts.append(left_phrase(warning_s))
+    return texts
+
+
 class CueListener:
     """Plays the cue for each batch of engine events on ``player`` (a CuePlayer).
 
@@ -78,12 +89,7 @@ class CueListener:
             self.player.load(own)
         if self.speech is None:
             return
-        texts = [step.name for step in steps]
-        if any(getattr(step, "side", None) for step in steps):
-            texts.append(SWITCH_SIDES)
-        if warning_s:
-            texts.append(left_phrase(warning_s))
-        self.player.load(self.speech.render(texts))
+        self.player.load(self.speech.render(spoken_texts(steps, warning_s)))
 
     def on_events(self, events: Iterable) -> list[str]:
         """Play what this batch calls for; return the names played (empty: nothing sounded),

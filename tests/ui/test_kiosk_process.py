@@ -102,3 +102,21 @@ def test_a_bad_room_config_starts_on_defaults_and_shows_the_problem(screen, tmp_
         assert m.group(1).endswith("room.yaml") and m.group(2) == "2" and "loud" in m.group(4)
         kiosk.key("space")                       # the rest of the config and the kiosk work on
         kiosk.wait_log(r"step 2 Sweeps \(left\) shown", timeout=10)
+
+
+def test_spoken_prompts_from_the_room_config_are_rendered_once_into_the_cache(screen, tmp_path):
+    config = tmp_path / "room.yaml"
+    config.write_text("spoken_prompts: true\n")
+    data = tmp_path / "data"
+    kiosk = KioskProcess(screen, "--config", str(config), "--routine", str(FAST), "--windowed",
+                         "--data-dir", str(data), env={"SDL_AUDIODRIVER": "disk",
+                                                       "SDL_DISKAUDIOFILE": str(tmp_path / "out.raw")})
+    with kiosk:
+        kiosk.key("space")
+        kiosk.wait_log(r"step 1 Warm-up shown", timeout=10)
+        deadline = time.monotonic() + 30
+        # Warm-up, Sweeps, Check in, "switch sides" and the heads-up phrase.
+        while len(list((data / "speech").glob("*.wav"))) < 5:
+            assert time.monotonic() < deadline, kiosk.log()
+            time.sleep(0.2)
+        kiosk.wait_log(r"step 4 Check in shown", timeout=15)
