@@ -29,11 +29,13 @@ class LocalSettings:
     def __init__(self, path: Path | None, defaults: dict):
         self.path = path
         self.values = dict(defaults)
+        self._stored: dict = {}  # what the settings file holds: only what was changed on the kiosk
         if path and path.exists():
             try:
                 stored = json.loads(path.read_text(encoding="utf-8"))
                 if isinstance(stored, dict):
-                    self.values.update({k: v for k, v in stored.items() if k in defaults})
+                    self._stored = {k: v for k, v in stored.items() if k in defaults}
+                    self.values.update(self._stored)
             except (OSError, ValueError) as exc:
                 log.warning("ignoring unreadable settings file %s: %s", path, exc)
 
@@ -41,18 +43,16 @@ class LocalSettings:
         return self.values.get(key, default)
 
     def set(self, key, value) -> None:
+        """Change a setting and keep it; a slider dragged over the same value writes nothing."""
         self.values[key] = value
-        if not self.path:
+        if not self.path or self._stored.get(key, object()) == value:
             return
+        self._stored[key] = value
         try:
-            changed = {}
-            if self.path.exists():
-                changed = json.loads(self.path.read_text(encoding="utf-8") or "{}")
-            changed[key] = value
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(changed, indent=1), encoding="utf-8")
+            tmp.write_text(json.dumps(self._stored, indent=1), encoding="utf-8")
             os.replace(tmp, self.path)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             log.warning("could not save setting %s: %s", key, exc)
 
 
@@ -133,8 +133,12 @@ def routine_folders(args, config) -> list[Path]:
     return folders
 
 
-def build_services(args, *, clock=None, config=None, config_problems=(), fullscreen=False) -> Services:
-    """Everything but the Kivy window: routines, the chosen plan, journal, audio, inputs."""
+def build_services(args, *, clock=None, config=None, config_problems=(), fullscreen=False,
+                   data_dir: Path | None = None) -> Services:
+    """Everything but the Kivy window: routines, the chosen plan, settings, keys.
+
+    ``data_dir`` is the one :func:`resolve_data_dir` found (worked out here when not given).
+    """
     from kiosk.engine.clock import MonotonicClock
     from kiosk.inputs.keys import KeyMap
 
@@ -144,7 +148,8 @@ def build_services(args, *, clock=None, config=None, config_problems=(), fullscr
         notices.append(f"Room config: {problem} (running on the default for it)")
 
     library = Library.load(routine_folders(args, config))
-    data_dir = resolve_data_dir(args, config)
+    if data_dir is None:
+        data_dir = resolve_data_dir(args, config)
     defaults = {
         "room": getattr(config, "room", "") or "",
         "pin": getattr(config, "pin", None) or "",
@@ -389,7 +394,8 @@ def run_kiosk(args) -> int:
     app: KioskApp | None = None
     # The one way from other threads (pedals, speech rendering) onto Kivy's main thread.
     handoff = MainThreadHandoff(lambda action, source: app.act(action, source) if app else None)
-    services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen)
+    services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen,
+                              data_dir=data_dir)
     attach_audio(services, config, data_dir, handoff)
     attach_journal(services, config, data_dir)
     app = KioskApp(services)
