@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Sequence
 
 from kiosk.errors import PlanError
 from kiosk.routines.durations import fmt_clock, fmt_window
-from kiosk.routines.model import Block, Routine, Step
+from kiosk.routines.model import Block, Routine, Step, StepText
 
 #: Two totals closer than this are the same length (float sums of seconds).
 TOLERANCE_S = 1e-6
@@ -23,8 +23,8 @@ MIDPOINT = 0.5
 
 
 @dataclass(frozen=True)
-class PlannedStep:
-    """One step of the flat timeline, with the duration the plan gives it."""
+class PlannedStep(StepText):
+    """One step of the flat timeline, with the duration the plan gives it (and its step's text)."""
 
     index: int
     name: str
@@ -38,11 +38,6 @@ class PlannedStep:
     reps_min: int | None
     reps_max: int | None
     pace_s: float | None
-    rep_name: str | None = None
-    say: str = ""
-    caution: str = ""
-    note: str = ""
-    sound: str | None = None
     block: str | None = None
     repeat: int = 1
     optional: str | None = None
@@ -249,8 +244,7 @@ def _planned(step: Step, index: int, side, block, optional, repeat, auto_pace: b
     return PlannedStep(
         index=index, name=step.name, kind=step.kind, side=side, planned_s=low, min_s=float(low),
         max_s=float(high), start_s=0.0, reps=reps_min, reps_min=reps_min, reps_max=reps_max,
-        pace_s=pace, rep_name=step.rep_name, say=step.say, caution=step.caution, note=step.note, sound=step.sound,
-        block=block, repeat=repeat, optional=optional, auto=auto, line=step.line,
+        pace_s=pace, block=block, repeat=repeat, optional=optional, auto=auto, line=step.line, **step.text(),
     )
 
 
