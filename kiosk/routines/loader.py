@@ -11,39 +11,29 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk import yamlsafe
-from kiosk.audio.cues import CUES
 from kiosk.errors import Problem, RoutineError
 from kiosk.routines.durations import DurationError, parse_count, parse_duration, parse_window
+from kiosk.routines.format import (
+    BLOCK, KIND_KEYS, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_SECONDS, MAX_SOUND_PATH, MAX_STEPS, MAX_TEXT,
+    MAX_WORD, PACES, SOUND_CUES, SOUND_SUFFIX, STEP, TOP, UNTIL, VERSION, WORD, Key, key, names,
+)
 from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Count, Item, Routine, Step, Window
 from kiosk.yamlsafe import Fields, Report, describe, mapping, shorten
 
 MAX_BYTES = yamlsafe.MAX_BYTES
-#: YAML nesting allowed; a block inside a block inside a block still fits comfortably.
-MAX_DEPTH = 16
-#: Steps after blocks are expanded (sides x repeat); a 90-minute routine has well under 100.
-MAX_STEPS = 500
-MAX_SECONDS = 24 * 3600.0
-MAX_NAME = 120
-MAX_TEXT = 1000
-MAX_NOTE = 5000
-MAX_WORD = 40
-
-VERSION = "1"
-TOP_KEYS = ("version", "name", "summary", "length", "pace", "warning", "speak", "steps")
-STEP_KEYS = ("name", "time", "reps", "until", "pace", "estimate", "rep_name", "say", "caution", "note",
-             "sound", "side", "optional")
-BLOCK_KEYS = ("block", "steps", "sides", "repeat", "optional")
-KIND_KEYS = ("time", "reps", "until")
-PACES = ("auto", "manual")
+TOP_KEYS = names(TOP)
+STEP_KEYS = names(STEP)
+BLOCK_KEYS = names(BLOCK)
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
-_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_WORD = re.compile(WORD)
 _TRUE = ("true", "True", "TRUE")
 _FALSE = ("false", "False", "FALSE")
 
@@ -133,13 +123,13 @@ class _Reader:
         top = Fields(root, self.report, "the routine")
         top.check_known(TOP_KEYS)
         self._version(top, root)
-        name = self._required_text(top, "name", root, "the routine", MAX_NAME)
+        name = self._required_text(top, key(TOP, "name"), root, "the routine", MAX_NAME)
         summary = self._optional_text(top, "summary", MAX_TEXT)
         length = self._fixed(top, "length")
         warning = self._fixed(top, "warning")
         pace = self._choice(top, "pace", PACES)
         speak = self._bool(top, "speak")
-        steps = self._steps(top, root, "the routine", in_sides=False)
+        steps = self._steps(top, key(TOP, "steps"), root, "the routine", in_sides=False)
         if "steps" in top:
             count = expanded_count(steps)
             if count > MAX_STEPS:
@@ -155,8 +145,7 @@ class _Reader:
         )
 
     def _version(self, top: Fields, root: Node) -> None:
-        if "version" not in top:
-            self.report.add(root, 'the routine has no "version"', 'add "version: 1" at the top of the file')
+        if not self._require(top, key(TOP, "version"), root, "the routine"):
             return
         text = yamlsafe.scalar_text(top.get("version"), self.report, "version", max_len=MAX_WORD)
         if text is not None and text != VERSION:
@@ -165,11 +154,10 @@ class _Reader:
 
     # -- lists of items ---------------------------------------------------------------------------
 
-    def _steps(self, fields: Fields, owner: Node, what: str, *, in_sides: bool) -> list[Item]:
-        node = fields.get("steps")
-        if node is None:
-            self.report.add(owner, f'{what} has no "steps"', "add steps: with a list of steps under it")
+    def _steps(self, fields: Fields, k: Key, owner: Node, what: str, *, in_sides: bool) -> list[Item]:
+        if not self._require(fields, k, owner, what):
             return []
+        node = fields.get("steps")
         if isinstance(node, ScalarNode) and not node.value.strip():
             self.report.add(fields.key("steps"), f"the steps of {what} are empty", "list at least one step")
             return []
@@ -198,7 +186,7 @@ class _Reader:
     # -- steps ----------------------------------------------------------------------------------
 
     def _step(self, f: Fields, node: Node, *, in_sides: bool) -> Step | None:
-        name = self._required_text(f, "name", node, "a step", MAX_NAME)
+        name = self._required_text(f, key(STEP, "name"), node, "a step", MAX_NAME)
         label = f'step "{shorten(name)}"' if name else "this step"
         f.what = label
         f.check_known(STEP_KEYS)
@@ -253,28 +241,28 @@ class _Reader:
             optional=optional, line=node.start_mark.line + 1,
         )
 
-    def _window(self, f: Fields, key: str) -> Window | None:
+    def _pair(self, f: Fields, key: str, parse: Callable[[str], tuple[Any, Any]]) -> tuple[Any, Any] | None:
+        """``parse`` of the value of ``key``: a low-high pair, or ``None`` (reported) if unreadable."""
         text = self._value_text(f, key)
         if text is None:
             return None
         try:
-            low, high = parse_window(text)
+            return parse(text)
         except DurationError as exc:
             self.report.add(f.get(key), exc.message, exc.hint)
             return None
-        if not self._within_a_day(f, key, high):
+
+    def _window(self, f: Fields, key: str) -> Window | None:
+        pair = self._pair(f, key, parse_window)
+        if pair is None or not self._within_a_day(f, key, pair[1]):
             return None
-        return Window(low, high)
+        return Window(*pair)
 
     def _count(self, f: Fields, key: str) -> Count | None:
-        text = self._value_text(f, key)
-        if text is None:
+        pair = self._pair(f, key, parse_count)
+        if pair is None:
             return None
-        try:
-            low, high = parse_count(text)
-        except DurationError as exc:
-            self.report.add(f.get(key), exc.message, exc.hint)
-            return None
+        low, high = pair
         if high > MAX_STEPS * 10:
             self.report.add(f.get(key), f"{high} reps is more than a session holds (at most {MAX_STEPS * 10})",
                             "check the number")
@@ -283,16 +271,16 @@ class _Reader:
 
     def _until(self, f: Fields) -> None:
         text = self._value_text(f, "until")
-        if text is not None and text != "advance":
+        if text is not None and text != UNTIL:
             self.report.add(f.get("until"), f'until must be "advance", not "{shorten(text)}"',
                             "until: advance waits for the therapist to move on")
 
     def _sound(self, f: Fields) -> str | None:
-        text = self._value_text(f, "sound", max_len=200)
+        text = self._value_text(f, "sound", max_len=MAX_SOUND_PATH)
         if text is None:
             return None
         node = f.get("sound")
-        if text.lower().endswith(".wav"):
+        if text.lower().endswith(SOUND_SUFFIX):
             relative = Path(text)
             if relative.is_absolute() or ".." in relative.parts:
                 self.report.add(node, f'sound file "{shorten(text)}" must be inside the routine\'s folder',
@@ -305,9 +293,9 @@ class _Reader:
                 self.report.add(node, f'sound file "{shorten(text)}" not found', f"looked for {target}")
                 return None
             return str(target)
-        if text not in CUES:
-            near = difflib.get_close_matches(text, CUES, n=1)
-            hint = f'did you mean "{near[0]}"?' if near else "use one of " + ", ".join(CUES)
+        if text not in SOUND_CUES:
+            near = difflib.get_close_matches(text, SOUND_CUES, n=1)
+            hint = f'did you mean "{near[0]}"?' if near else "use one of " + ", ".join(SOUND_CUES)
             self.report.add(node, f'"{shorten(text)}" is not a sound cue name or a .wav file',
                             hint + " (or a path such as sounds/bell.wav)")
             return None
@@ -316,7 +304,7 @@ class _Reader:
     # -- blocks ---------------------------------------------------------------------------------
 
     def _block(self, f: Fields, node: Node, *, in_sides: bool) -> Block | None:
-        name = self._required_text(f, "block", node, "a block", MAX_NAME)
+        name = self._required_text(f, key(BLOCK, "block"), node, "a block", MAX_NAME)
         f.what = f'block "{shorten(name)}"' if name else "this block"
         f.check_known(BLOCK_KEYS)
         sides = self._sides(f)
@@ -325,7 +313,7 @@ class _Reader:
                             "give sides to one of the two blocks only")
         repeat = self._repeat(f)
         optional = self._tag(f)
-        steps = self._steps(f, node, f.what, in_sides=in_sides or bool(sides))
+        steps = self._steps(f, key(BLOCK, "steps"), node, f.what, in_sides=in_sides or bool(sides))
         if name is None:
             return None
         return Block(name=name, steps=tuple(steps), sides=tuple(sides), repeat=repeat,
@@ -378,11 +366,17 @@ class _Reader:
             return None
         return yamlsafe.scalar_text(node, self.report, key, max_len=max_len)
 
-    def _required_text(self, f: Fields, key: str, owner: Node, what: str, max_len: int) -> str | None:
-        if key not in f:
-            self.report.add(owner, f'{what} has no "{key}"', f"add {key}: with a short name")
+    def _require(self, f: Fields, k: Key, owner: Node, what: str) -> bool:
+        """Whether ``f`` has the required key ``k``; reports it missing (at ``owner``) when not."""
+        if k.name in f:
+            return True
+        self.report.add(owner, f'{what} has no "{k.name}"', k.missing)
+        return False
+
+    def _required_text(self, f: Fields, k: Key, owner: Node, what: str, max_len: int) -> str | None:
+        if not self._require(f, k, owner, what):
             return None
-        return yamlsafe.scalar_text(f.get(key), self.report, key, max_len=max_len)
+        return yamlsafe.scalar_text(f.get(k.name), self.report, k.name, max_len=max_len)
 
     def _optional_text(self, f: Fields, key: str, max_len: int) -> str | None:
         return self._value_text(f, key, max_len=max_len)
