@@ -8,6 +8,7 @@ target length, every schedule change re-spreads the later windows to one new com
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, Callable
 
 from kiosk.engine.clock import Clock
@@ -18,7 +19,7 @@ from kiosk.engine.events import (
 from kiosk.engine.records import EPS, StepRecord
 from kiosk.engine.snapshot import build_snapshot
 from kiosk.engine.state import OPTIONS, SessionState, StepState, load, save
-from kiosk.routines.plan import Plan, PlannedStep, duration_at, fit_fraction, reps_at, total_at
+from kiosk.routines.plan import Plan, PlannedStep, duration_at, fit_fraction, total_at
 
 STATES = ("ready", "running", "paused", "finished")
 ACTIONS = ("start", "advance", "back", "pause", "resume", "toggle_pause", "extend", "stop")
@@ -122,7 +123,7 @@ class Session:
 
     # --- actions --------------------------------------------------------------------------
 
-    def act(self, action, now: float | None = None) -> list[Event]:
+    def act(self, action: str | Enum, now: float | None = None) -> list[Event]:
         """Carry out an action by name (``"advance"``, ``Action.TOGGLE_PAUSE``, ...)."""
         name = getattr(action, "value", action)
         if name not in ACTIONS:
@@ -212,7 +213,7 @@ class Session:
         events = self.tick(now)
         if self._s.state not in ("running", "paused"):
             return events
-        current = self._s.index  # type: ignore[assignment]
+        current = self._s.index
         dropped = tuple(s.index for s in self._following(current + 1) if s.optional == tag)  # type: ignore[operator]
         if not dropped:
             return events
@@ -284,7 +285,7 @@ class Session:
         f = self._s.fraction
         self._s.step = StepState(
             start=t, planned=duration_at(step, f), back=back, auto_started=auto,
-            reps=reps_at(step.reps_min, step.reps_max, f) if step.reps_min is not None else None,
+            reps=step.planned_reps(f),
             auto=step.paced or (step.kind == "timed" and self.pace == "auto"),
         )
         self._s.rest = total_at(self._following(i + 1), self._s.fraction)

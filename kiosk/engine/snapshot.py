@@ -7,7 +7,7 @@ so this module does not depend on the session class.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from kiosk.engine.events import Snapshot
 from kiosk.engine.state import SessionState
@@ -45,7 +45,7 @@ def build_snapshot(session: SessionView, t: float) -> Snapshot:
     s = session.data
     steps = session.plan.steps
     target = session.target_s
-    common = dict(
+    common: dict[str, Any] = dict(
         state=s.state, paused_s=s.paused_at(t), target_end_s=target, total_steps=len(steps) - len(s.dropped),
     )
     if s.state in ("ready", "finished") or s.index is None:
@@ -73,7 +73,7 @@ def build_snapshot(session: SessionView, t: float) -> Snapshot:
         remaining = None
     rep = None
     if step.paced:
-        rep = min(s.step.reps or 0, int(elapsed // step.pace_s) + 1)
+        rep = min(s.step.reps or 0, int(elapsed // step.pace_s) + 1)  # type: ignore[operator]
     windowed = step.kind == "timed" or step.paced
     current_end = s.current_end(t)
     fraction, rest = session.later_steps_at(current_end)

@@ -70,9 +70,12 @@ def _seconds(text: str, default_unit: str | None = None) -> float:
         if default_unit is None:
             raise DurationError(f'"{text}" has no unit', HINT_UNIT)
         return parts[0][0] * _UNITS[default_unit]
-    if any(unit is None for _, unit in parts):
-        raise DurationError(f'cannot read "{text}" as a duration', HINT_UNIT)
-    return sum(value * _UNITS[unit] for value, unit in parts)
+    total = 0.0
+    for value, unit in parts:
+        if unit is None:
+            raise DurationError(f'cannot read "{text}" as a duration', HINT_UNIT)
+        total += value * _UNITS[unit]
+    return total
 
 
 def _first_unit(text: str) -> str | None:

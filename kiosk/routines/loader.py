@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -24,7 +24,9 @@ from kiosk.routines.format import (
     BLOCK, KIND_KEYS, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_SECONDS, MAX_SOUND_PATH, MAX_STEPS, MAX_TEXT,
     MAX_WORD, PACES, SOUND_CUES, SOUND_SUFFIX, STEP, TOP, UNTIL, VERSION, WORD, Key, key, names,
 )
-from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Count, Item, Routine, Step, Window
+from kiosk.routines.model import (
+    DEFAULT_WARNING_S, SIDES, Block, Count, Item, Kind, Pace, Routine, Side, Step, Window,
+)
 from kiosk.yamlsafe import Fields, Report, describe, mapping, shorten
 
 MAX_BYTES = yamlsafe.MAX_BYTES
@@ -63,7 +65,7 @@ def routine_files(path: str | os.PathLike[str]) -> list[Path]:
     path = Path(path)
     if not path.is_dir():
         return [path]
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / name for name in files
@@ -136,28 +138,28 @@ class _Reader:
                 said = f"{count}" if count < 10**6 else "more than a million"
                 self.report.add(top.key("steps"), f"the routine expands to {said} steps (at most {MAX_STEPS})",
                                 "lower repeat or sides in its blocks, or split the routine")
-        if self.report:
+        if self.report or name is None:
             return None
         return Routine(
             name=name, steps=tuple(steps), summary=summary or "", length_s=length,
-            pace=pace or "auto", warning_s=warning if warning is not None else DEFAULT_WARNING_S,
+            pace=cast(Pace, pace or PACES[0]), warning_s=warning if warning is not None else DEFAULT_WARNING_S,
             speak=speak, version=int(VERSION), path=self.report.path, optional_tags=tuple(self.tags),
         )
 
     def _version(self, top: Fields, root: Node) -> None:
-        if not self._require(top, key(TOP, "version"), root, "the routine"):
+        node = self._require(top, key(TOP, "version"), root, "the routine")
+        if node is None:
             return
-        text = yamlsafe.scalar_text(top.get("version"), self.report, "version", max_len=MAX_WORD)
+        text = yamlsafe.scalar_text(node, self.report, "version", max_len=MAX_WORD)
         if text is not None and text != VERSION:
-            self.report.add(top.get("version"), f'unknown version "{shorten(text)}"',
-                            "this kiosk reads version: 1 routines")
+            self.report.add(node, f'unknown version "{shorten(text)}"', f"this kiosk reads version: {VERSION} routines")
 
     # -- lists of items ---------------------------------------------------------------------------
 
     def _steps(self, fields: Fields, k: Key, owner: Node, what: str, *, in_sides: bool) -> list[Item]:
-        if not self._require(fields, k, owner, what):
+        node = self._require(fields, k, owner, what)
+        if node is None:
             return []
-        node = fields.get("steps")
         if isinstance(node, ScalarNode) and not node.value.strip():
             self.report.add(fields.key("steps"), f"the steps of {what} are empty", "list at least one step")
             return []
@@ -235,9 +237,9 @@ class _Reader:
         if name is None or kind is None:
             return None
         return Step(
-            name=name, kind=kind, time=time if kind == "timed" else None,
+            name=name, kind=cast(Kind, kind), time=time if kind == "timed" else None,
             reps=reps if kind == "reps" else None, pace_s=pace, estimate_s=estimate,
-            rep_name=rep_name or None, say=say or "", caution=caution or "", note=note or "", sound=sound, side=side,
+            rep_name=rep_name or None, say=say or "", caution=caution or "", note=note or "", sound=sound, side=cast("Side | None", side),
             optional=optional, line=node.start_mark.line + 1,
         )
 
@@ -316,7 +318,7 @@ class _Reader:
         steps = self._steps(f, key(BLOCK, "steps"), node, f.what, in_sides=in_sides or bool(sides))
         if name is None:
             return None
-        return Block(name=name, steps=tuple(steps), sides=tuple(sides), repeat=repeat,
+        return Block(name=name, steps=tuple(steps), sides=cast("tuple[Side, ...]", tuple(sides)), repeat=repeat,
                      optional=optional, line=node.start_mark.line + 1)
 
     def _sides(self, f: Fields) -> list[str]:
@@ -366,17 +368,16 @@ class _Reader:
             return None
         return yamlsafe.scalar_text(node, self.report, key, max_len=max_len)
 
-    def _require(self, f: Fields, k: Key, owner: Node, what: str) -> bool:
-        """Whether ``f`` has the required key ``k``; reports it missing (at ``owner``) when not."""
-        if k.name in f:
-            return True
-        self.report.add(owner, f'{what} has no "{k.name}"', k.missing)
-        return False
+    def _require(self, f: Fields, k: Key, owner: Node, what: str) -> Node | None:
+        """The value of the required key ``k``; ``None`` when ``f`` lacks it (reported at ``owner``)."""
+        node = f.get(k.name)
+        if node is None:
+            self.report.add(owner, f'{what} has no "{k.name}"', k.missing)
+        return node
 
     def _required_text(self, f: Fields, k: Key, owner: Node, what: str, max_len: int) -> str | None:
-        if not self._require(f, k, owner, what):
-            return None
-        return yamlsafe.scalar_text(f.get(k.name), self.report, k.name, max_len=max_len)
+        node = self._require(f, k, owner, what)
+        return None if node is None else yamlsafe.scalar_text(node, self.report, k.name, max_len=max_len)
 
     def _optional_text(self, f: Fields, key: str, max_len: int) -> str | None:
         return self._value_text(f, key, max_len=max_len)
