@@ -8,25 +8,22 @@ the whole file in one pass.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk import yamlsafe
 from kiosk.errors import Problem, RoutineError
-from kiosk.routines.durations import DurationError, parse_count, parse_duration, parse_window
 from kiosk.routines.format import (
-    BLOCK, KIND_KEYS, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_SECONDS, MAX_SOUND_PATH, MAX_STEPS, MAX_TEXT,
-    MAX_WORD, PACES, SOUND_CUES, SOUND_SUFFIX, STEP, TOP, UNTIL, VERSION, WORD, Key, key, names,
+    BLOCK, KIND_KEYS, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_STEPS, MAX_TEXT, MAX_WORD, PACES, STEP, TOP,
+    VERSION, WORD, Key, key, names,
 )
-from kiosk.routines.model import (
-    DEFAULT_WARNING_S, SIDES, Block, Count, Item, Kind, Pace, Routine, Side, Step, Window,
-)
+from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Item, Kind, Pace, Routine, Side, Step
+from kiosk.routines.values import ValueReader
 from kiosk.yamlsafe import Fields, Report, describe, mapping, shorten
 
 MAX_BYTES = yamlsafe.MAX_BYTES
@@ -36,8 +33,6 @@ BLOCK_KEYS = names(BLOCK)
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 _WORD = re.compile(WORD)
-_TRUE = ("true", "True", "TRUE")
-_FALSE = ("false", "False", "FALSE")
 
 
 def load_routine(path: str | os.PathLike[str]) -> Routine:
@@ -107,12 +102,11 @@ def _finish(root: Node | None, report: Report, folder: Path | None) -> Routine:
     return routine
 
 
-class _Reader:
+class _Reader(ValueReader):
     """Checks one routine's nodes, adding every problem to the report."""
 
     def __init__(self, report: Report, folder: Path | None):
-        self.report = report
-        self.folder = folder
+        super().__init__(report, folder)
         self.tags: list[str] = []
 
     # -- the routine ----------------------------------------------------------------------------
@@ -243,66 +237,6 @@ class _Reader:
             optional=optional, line=node.start_mark.line + 1,
         )
 
-    def _pair(self, f: Fields, key: str, parse: Callable[[str], tuple[Any, Any]]) -> tuple[Any, Any] | None:
-        """``parse`` of the value of ``key``: a low-high pair, or ``None`` (reported) if unreadable."""
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        try:
-            return parse(text)
-        except DurationError as exc:
-            self.report.add(f.get(key), exc.message, exc.hint)
-            return None
-
-    def _window(self, f: Fields, key: str) -> Window | None:
-        pair = self._pair(f, key, parse_window)
-        if pair is None or not self._within_a_day(f, key, pair[1]):
-            return None
-        return Window(*pair)
-
-    def _count(self, f: Fields, key: str) -> Count | None:
-        pair = self._pair(f, key, parse_count)
-        if pair is None:
-            return None
-        low, high = pair
-        if high > MAX_STEPS * 10:
-            self.report.add(f.get(key), f"{high} reps is more than a session holds (at most {MAX_STEPS * 10})",
-                            "check the number")
-            return None
-        return Count(low, high)
-
-    def _until(self, f: Fields) -> None:
-        text = self._value_text(f, "until")
-        if text is not None and text != UNTIL:
-            self.report.add(f.get("until"), f'until must be "advance", not "{shorten(text)}"',
-                            "until: advance waits for the therapist to move on")
-
-    def _sound(self, f: Fields) -> str | None:
-        text = self._value_text(f, "sound", max_len=MAX_SOUND_PATH)
-        if text is None:
-            return None
-        node = f.get("sound")
-        if text.lower().endswith(SOUND_SUFFIX):
-            relative = Path(text)
-            if relative.is_absolute() or ".." in relative.parts:
-                self.report.add(node, f'sound file "{shorten(text)}" must be inside the routine\'s folder',
-                                "give a path relative to the routine file, such as sounds/bell.wav")
-                return None
-            if self.folder is None:
-                return text
-            target = (self.folder / relative).resolve()
-            if not target.is_file():
-                self.report.add(node, f'sound file "{shorten(text)}" not found', f"looked for {target}")
-                return None
-            return str(target)
-        if text not in SOUND_CUES:
-            near = difflib.get_close_matches(text, SOUND_CUES, n=1)
-            hint = f'did you mean "{near[0]}"?' if near else "use one of " + ", ".join(SOUND_CUES)
-            self.report.add(node, f'"{shorten(text)}" is not a sound cue name or a .wav file',
-                            hint + " (or a path such as sounds/bell.wav)")
-            return None
-        return text
-
     # -- blocks ---------------------------------------------------------------------------------
 
     def _block(self, f: Fields, node: Node, *, in_sides: bool) -> Block | None:
@@ -360,71 +294,6 @@ class _Reader:
             return 1
         return value
 
-    # -- single values --------------------------------------------------------------------------
-
-    def _value_text(self, f: Fields, key: str, *, max_len: int = MAX_WORD) -> str | None:
-        node = f.get(key)
-        if node is None:
-            return None
-        return yamlsafe.scalar_text(node, self.report, key, max_len=max_len)
-
-    def _require(self, f: Fields, k: Key, owner: Node, what: str) -> Node | None:
-        """The value of the required key ``k``; ``None`` when ``f`` lacks it (reported at ``owner``)."""
-        node = f.get(k.name)
-        if node is None:
-            self.report.add(owner, f'{what} has no "{k.name}"', k.missing)
-        return node
-
-    def _required_text(self, f: Fields, k: Key, owner: Node, what: str, max_len: int) -> str | None:
-        node = self._require(f, k, owner, what)
-        return None if node is None else yamlsafe.scalar_text(node, self.report, k.name, max_len=max_len)
-
-    def _optional_text(self, f: Fields, key: str, max_len: int) -> str | None:
-        return self._value_text(f, key, max_len=max_len)
-
-    def _fixed(self, f: Fields, key: str) -> float | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        try:
-            seconds = parse_duration(text)
-        except DurationError as exc:
-            hint = exc.hint
-            if re.search(r"\d\s*(-|–|—|\bto\b)\s*\d", text):
-                hint = f"{key} is one duration, not a window"
-            self.report.add(f.get(key), exc.message, hint)
-            return None
-        if not self._within_a_day(f, key, seconds):
-            return None
-        return seconds
-
-    def _within_a_day(self, f: Fields, key: str, seconds: float) -> bool:
-        if seconds > MAX_SECONDS:
-            self.report.add(f.get(key), f"{key} is longer than 24 hours", "check the unit")
-            return False
-        return True
-
-    def _choice(self, f: Fields, key: str, choices: tuple[str, ...]) -> str | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        if text not in choices:
-            self.report.add(f.get(key), f'{key} must be {" or ".join(choices)}, not "{shorten(text)}"',
-                            yamlsafe.did_you_mean(text, choices) if _close(text, choices) else "")
-            return None
-        return text
-
-    def _bool(self, f: Fields, key: str) -> bool | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        self.report.add(f.get(key), f'{key} must be true or false, not "{shorten(text)}"')
-        return None
-
     def _tag(self, f: Fields) -> str | None:
         text = self._value_text(f, "optional")
         if text is None:
@@ -436,7 +305,3 @@ class _Reader:
         if text not in self.tags:
             self.tags.append(text)
         return text
-
-
-def _close(text: str, choices: tuple[str, ...]) -> bool:
-    return bool(difflib.get_close_matches(text.lower(), choices, n=1, cutoff=0.6))
