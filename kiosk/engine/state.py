@@ -11,6 +11,7 @@ on a different monotonic clock after a reboot and gives exactly the same future 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 from dataclasses import asdict, dataclass, field, fields
@@ -167,8 +168,9 @@ def save(state: SessionState, plan: "Plan", options: dict[str, Any], elapsed_s: 
 
 
 def load(data: dict[str, Any], plan: "Plan") -> tuple[SessionState, dict[str, Any]]:
-    """The state and options in a saved form of any format, checked against ``plan``."""
-    data = upgrade(data)
+    """The state and options in a saved form of any format, checked against ``plan``; ``data`` is
+    copied, never shared with the running session."""
+    data = upgrade(copy.deepcopy(data))
     if data.get("plan") != plan_fingerprint(plan):
         raise PlanError(
             f'saved session of "{data.get("routine")}" does not match the plan of "{plan.routine.name}"'

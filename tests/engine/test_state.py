@@ -142,6 +142,16 @@ class TestEveryField:
             600.0, "manual", 5.0, 30.0, 0.5)
         assert json.loads(json.dumps(session.to_dict(3.0))) == data
 
+    def test_a_restored_session_never_changes_the_save_it_came_from(self):
+        plan = make_plan(routine(reps("R", 3, 4, pace=15), timed("T", 60)))
+        s = Session(plan, FakeClock(0.0))
+        s.start(0.0)
+        data = saved(s, 20.0)
+        kept = json.loads(json.dumps(data))
+        r = Session.from_dict(data, plan, FakeClock(20.0), now=20.0)
+        r.tick(200.0)
+        assert r.state == "finished" and data == kept
+
     def test_saved_options_are_the_constructors_keywords(self):
         keywords = [p.name for p in inspect.signature(Session).parameters.values() if p.kind is p.KEYWORD_ONLY]
         assert sorted(OPTIONS) == sorted(keywords)
