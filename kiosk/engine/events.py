@@ -9,13 +9,26 @@ which is not the time ``tick()`` noticed it. ``index`` is the plan index of the 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
 from kiosk.routines.plan import PlannedStep
 
 
+@dataclass_transform(frozen_default=True)
+class _EventType:
+    """Makes every subclass a frozen dataclass and gives it its ``kind``: ``class Paused(Event, kind="paused")``."""
+
+    kind: ClassVar[str]
+
+    def __init_subclass__(cls, kind: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if kind:
+            cls.kind = kind
+            dataclass(frozen=True)(cls)
+
+
 @dataclass(frozen=True)
-class Event:
+class Event(_EventType):
     """Base of all engine events."""
 
     kind: ClassVar[str] = "event"
@@ -33,22 +46,18 @@ class Event:
         return out
 
 
-@dataclass(frozen=True)
-class SessionStarted(Event):
+class SessionStarted(Event, kind="session_started"):
     """The therapist started the session; ``target_s`` is the booked length, if any."""
 
-    kind: ClassVar[str] = "session_started"
     target_s: float | None
     fraction: float
     total_steps: int
 
 
-@dataclass(frozen=True)
-class StepStarted(Event):
+class StepStarted(Event, kind="step_started"):
     """A step began. ``planned_s`` and ``reps`` are its live plan (after any re-spread);
     ``back`` is true when the therapist went back to it."""
 
-    kind: ClassVar[str] = "step_started"
     step: PlannedStep
     planned_s: float
     reps: int | None
@@ -59,13 +68,11 @@ class StepStarted(Event):
         return self.step.name
 
 
-@dataclass(frozen=True)
-class StepEnded(Event):
+class StepEnded(Event, kind="step_ended"):
     """A step ended. ``actual_s`` excludes pauses. ``how``: auto, advance, back or stop.
     ``timing`` compares ``actual_s`` with the step's window: early, within, late; ``None``
     for a step that waits for the therapist with no window."""
 
-    kind: ClassVar[str] = "step_ended"
     name: str
     actual_s: float
     planned_s: float
@@ -74,11 +81,9 @@ class StepEnded(Event):
     reps_done: int | None = None
 
 
-@dataclass(frozen=True)
-class StepWarning(Event):
+class StepWarning(Event, kind="warning"):
     """An auto step will end in ``seconds`` (the routine's ``warning``)."""
 
-    kind: ClassVar[str] = "warning"
     seconds: float
 
 
@@ -86,97 +91,71 @@ class StepWarning(Event):
 Warning = StepWarning  # noqa: A001
 
 
-@dataclass(frozen=True)
-class MinReached(Event):
+class MinReached(Event, kind="min_reached"):
     """Manual pace: the step has lasted its window's minimum; moving on is now fine."""
 
-    kind: ClassVar[str] = "min_reached"
 
-
-@dataclass(frozen=True)
-class MaxReached(Event):
+class MaxReached(Event, kind="max_reached"):
     """Manual pace: the step has lasted its window's maximum; time to move on."""
 
-    kind: ClassVar[str] = "max_reached"
 
-
-@dataclass(frozen=True)
-class Rep(Event):
+class Rep(Event, kind="rep"):
     """Paced reps: rep ``rep`` of ``of`` began (rep 1 with the step itself)."""
 
-    kind: ClassVar[str] = "rep"
     rep: int
     of: int
 
 
-@dataclass(frozen=True)
-class SideSwitched(Event):
+class SideSwitched(Event, kind="side_switched"):
     """The next step works the other side: the therapist moves round (and the drape)."""
 
-    kind: ClassVar[str] = "side_switched"
     side: str
     previous: str | None = None
 
 
-@dataclass(frozen=True)
-class Halfway(Event):
+class Halfway(Event, kind="halfway"):
     """Half the booked length has gone (half the planned length without a booking)."""
 
-    kind: ClassVar[str] = "halfway"
 
-
-@dataclass(frozen=True)
-class Paused(Event):
+class Paused(Event, kind="paused"):
     """The session paused: deadlines stop moving towards, but the booking's end does not."""
 
-    kind: ClassVar[str] = "paused"
 
-
-@dataclass(frozen=True)
-class Resumed(Event):
+class Resumed(Event, kind="resumed"):
     """The session resumed after ``paused_s`` seconds."""
 
-    kind: ClassVar[str] = "resumed"
     paused_s: float
 
 
-@dataclass(frozen=True)
-class Extended(Event):
+class Extended(Event, kind="extended"):
     """The current step got ``seconds`` more; ``planned_s`` is its new length."""
 
-    kind: ClassVar[str] = "extended"
     seconds: float
     planned_s: float
 
 
-@dataclass(frozen=True)
-class Respread(Event):
+class Respread(Event, kind="respread"):
     """Later windows moved to a new common ``fraction`` so the session meets its booking.
 
     ``over_s`` is how late (positive) or early the session will still end: 0 unless ``fraction``
     had to clamp at 0 or 1.
     """
 
-    kind: ClassVar[str] = "respread"
     fraction: float
     previous: float
     over_s: float
 
 
-@dataclass(frozen=True)
-class PartLeftOut(Event):
+class PartLeftOut(Event, kind="part_left_out"):
     """The steps still to come with the optional ``tag`` were left out (the client declined them)."""
 
-    kind: ClassVar[str] = "part_left_out"
     tag: str
     steps: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class SessionFinished(Event):
+class SessionFinished(Event, kind="session_finished"):
     """The session is over: ``how`` is finished (last step done) or stopped."""
 
-    kind: ClassVar[str] = "session_finished"
     how: str
     elapsed_s: float
     paused_s: float

@@ -12,22 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable
 
+from kiosk.engine.records import StepRun
 from kiosk.errors import JournalError
 from kiosk.journal import schema, store
 
 
 @dataclass(frozen=True)
-class StepRow:
-    """One run of a step as recorded (``started_at`` in epoch milliseconds)."""
+class StepRow(StepRun):
+    """One run of a step as recorded: the engine's step run, numbered in the session
+    (``started_at`` in epoch milliseconds)."""
 
     run: int
-    index: int
-    name: str
-    side: str | None
-    planned_s: float
-    min_s: float
-    max_s: float
-    actual_s: float
     started_at: int
     reps: int | None
     pauses: int

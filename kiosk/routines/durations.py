@@ -15,11 +15,15 @@ _UNITS = {
     "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
 }
-_NUM = r"\d+(?:\.\d+)?"
-_PART = re.compile(rf"\s*({_NUM})\s*([a-z]+)?", re.IGNORECASE)
-_CLOCK = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
-_RANGE = re.compile(r"^(.+?)\s*(?:-|–|—|\bto\b)\s*(.+)$", re.IGNORECASE)
-_COUNT_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|—|\bto\b)\s*(\d+)\s*$", re.IGNORECASE)
+#: The pieces of the written forms, shared by the parser here and the routine schema's patterns:
+#: a number, a clock time (1:30, 1:05:00) and the word between a window's ends (5-6m, 5 to 6m).
+NUM = r"\d+(?:\.\d+)?"
+CLOCK = r"\d+:[0-5]\d(?::[0-5]\d)?"
+TO = r"(?:-|–|—|\bto\b)"
+_PART = re.compile(rf"\s*({NUM})\s*([a-z]+)?", re.IGNORECASE)
+_CLOCK = re.compile(rf"^{CLOCK}$")
+_RANGE = re.compile(rf"^(.+?)\s*{TO}\s*(.+)$", re.IGNORECASE)
+_COUNT_RANGE = re.compile(rf"^\s*(\d+)\s*{TO}\s*(\d+)\s*$", re.IGNORECASE)
 
 _MAX_COUNT_TEXT = 40
 
@@ -58,20 +62,20 @@ def _parts(text: str) -> list[tuple[float, str | None]]:
 
 def _seconds(text: str, default_unit: str | None = None) -> float:
     text = text.strip()
-    clock = _CLOCK.match(text)
-    if clock:
-        a, b, c = clock.groups()
-        if c is None:  # m:ss
-            return int(a) * 60.0 + int(b)
-        return int(a) * 3600.0 + int(b) * 60.0 + int(c)
+    if _CLOCK.match(text):
+        *hours, minutes, seconds = (int(n) for n in text.split(":"))  # m:ss or h:mm:ss
+        return sum(hours) * 3600.0 + minutes * 60.0 + seconds
     parts = _parts(text)
     if len(parts) == 1 and parts[0][1] is None:
         if default_unit is None:
             raise DurationError(f'"{text}" has no unit', HINT_UNIT)
         return parts[0][0] * _UNITS[default_unit]
-    if any(unit is None for _, unit in parts):
-        raise DurationError(f'cannot read "{text}" as a duration', HINT_UNIT)
-    return sum(value * _UNITS[unit] for value, unit in parts)
+    total = 0.0
+    for value, unit in parts:
+        if unit is None:
+            raise DurationError(f'cannot read "{text}" as a duration', HINT_UNIT)
+        total += value * _UNITS[unit]
+    return total
 
 
 def _first_unit(text: str) -> str | None:
@@ -82,6 +86,19 @@ def _first_unit(text: str) -> str | None:
     except DurationError:
         return None
     return parts[0][1]
+
+
+def patterns() -> dict[str, str]:
+    """Regular expressions for a ``duration``, a ``window`` and a ``count`` as this module reads them
+    (lower-case units), in the syntax JSON Schema and Python share: for editors' schemas."""
+    unit = "(?:" + "|".join(sorted(_UNITS, key=lambda u: (-len(u), u))) + ")"
+    one = rf"{NUM}\s*{unit}"
+    duration = rf"(?:{CLOCK}|{one}(?:[\s,]*{one})*)"
+    return {
+        "duration": rf"^\s*{duration}\s*$",
+        "window": rf"^\s*(?:(?:{duration}|{NUM})\s*{TO}\s*)?{duration}\s*$",
+        "count": rf"^\s*\d+\s*(?:{TO}\s*\d+\s*)?$",
+    }
 
 
 def parse_duration(text: str) -> float:

@@ -8,44 +8,31 @@ the whole file in one pass.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk import yamlsafe
-from kiosk.audio.cues import CUES
 from kiosk.errors import Problem, RoutineError
-from kiosk.routines.durations import DurationError, parse_count, parse_duration, parse_window
-from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Count, Item, Routine, Step, Window
+from kiosk.routines.format import (
+    BLOCK, KIND_KEYS, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_STEPS, MAX_TEXT, MAX_WORD, PACES, STEP, TOP,
+    VERSION, WORD, Key, key, names,
+)
+from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Item, Kind, Pace, Routine, Side, Step
+from kiosk.routines.values import ValueReader
 from kiosk.yamlsafe import Fields, Report, describe, mapping, shorten
 
 MAX_BYTES = yamlsafe.MAX_BYTES
-#: YAML nesting allowed; a block inside a block inside a block still fits comfortably.
-MAX_DEPTH = 16
-#: Steps after blocks are expanded (sides x repeat); a 90-minute routine has well under 100.
-MAX_STEPS = 500
-MAX_SECONDS = 24 * 3600.0
-MAX_NAME = 120
-MAX_TEXT = 1000
-MAX_NOTE = 5000
-MAX_WORD = 40
-
-VERSION = "1"
-TOP_KEYS = ("version", "name", "summary", "length", "pace", "warning", "speak", "steps")
-STEP_KEYS = ("name", "time", "reps", "until", "pace", "estimate", "rep_name", "say", "caution", "note",
-             "sound", "side", "optional")
-BLOCK_KEYS = ("block", "steps", "sides", "repeat", "optional")
-KIND_KEYS = ("time", "reps", "until")
-PACES = ("auto", "manual")
+TOP_KEYS = names(TOP)
+STEP_KEYS = names(STEP)
+BLOCK_KEYS = names(BLOCK)
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
-_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_TRUE = ("true", "True", "TRUE")
-_FALSE = ("false", "False", "FALSE")
+_WORD = re.compile(WORD)
 
 
 def load_routine(path: str | os.PathLike[str]) -> Routine:
@@ -73,7 +60,7 @@ def routine_files(path: str | os.PathLike[str]) -> list[Path]:
     path = Path(path)
     if not path.is_dir():
         return [path]
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / name for name in files
@@ -115,12 +102,11 @@ def _finish(root: Node | None, report: Report, folder: Path | None) -> Routine:
     return routine
 
 
-class _Reader:
+class _Reader(ValueReader):
     """Checks one routine's nodes, adding every problem to the report."""
 
     def __init__(self, report: Report, folder: Path | None):
-        self.report = report
-        self.folder = folder
+        super().__init__(report, folder)
         self.tags: list[str] = []
 
     # -- the routine ----------------------------------------------------------------------------
@@ -133,42 +119,40 @@ class _Reader:
         top = Fields(root, self.report, "the routine")
         top.check_known(TOP_KEYS)
         self._version(top, root)
-        name = self._required_text(top, "name", root, "the routine", MAX_NAME)
+        name = self._required_text(top, key(TOP, "name"), root, "the routine", MAX_NAME)
         summary = self._optional_text(top, "summary", MAX_TEXT)
         length = self._fixed(top, "length")
         warning = self._fixed(top, "warning")
         pace = self._choice(top, "pace", PACES)
         speak = self._bool(top, "speak")
-        steps = self._steps(top, root, "the routine", in_sides=False)
+        steps = self._steps(top, key(TOP, "steps"), root, "the routine", in_sides=False)
         if "steps" in top:
             count = expanded_count(steps)
             if count > MAX_STEPS:
                 said = f"{count}" if count < 10**6 else "more than a million"
                 self.report.add(top.key("steps"), f"the routine expands to {said} steps (at most {MAX_STEPS})",
                                 "lower repeat or sides in its blocks, or split the routine")
-        if self.report:
+        if self.report or name is None:
             return None
         return Routine(
             name=name, steps=tuple(steps), summary=summary or "", length_s=length,
-            pace=pace or "auto", warning_s=warning if warning is not None else DEFAULT_WARNING_S,
+            pace=cast(Pace, pace or PACES[0]), warning_s=warning if warning is not None else DEFAULT_WARNING_S,
             speak=speak, version=int(VERSION), path=self.report.path, optional_tags=tuple(self.tags),
         )
 
     def _version(self, top: Fields, root: Node) -> None:
-        if "version" not in top:
-            self.report.add(root, 'the routine has no "version"', 'add "version: 1" at the top of the file')
+        node = self._require(top, key(TOP, "version"), root, "the routine")
+        if node is None:
             return
-        text = yamlsafe.scalar_text(top.get("version"), self.report, "version", max_len=MAX_WORD)
+        text = yamlsafe.scalar_text(node, self.report, "version", max_len=MAX_WORD)
         if text is not None and text != VERSION:
-            self.report.add(top.get("version"), f'unknown version "{shorten(text)}"',
-                            "this kiosk reads version: 1 routines")
+            self.report.add(node, f'unknown version "{shorten(text)}"', f"this kiosk reads version: {VERSION} routines")
 
     # -- lists of items ---------------------------------------------------------------------------
 
-    def _steps(self, fields: Fields, owner: Node, what: str, *, in_sides: bool) -> list[Item]:
-        node = fields.get("steps")
+    def _steps(self, fields: Fields, k: Key, owner: Node, what: str, *, in_sides: bool) -> list[Item]:
+        node = self._require(fields, k, owner, what)
         if node is None:
-            self.report.add(owner, f'{what} has no "steps"', "add steps: with a list of steps under it")
             return []
         if isinstance(node, ScalarNode) and not node.value.strip():
             self.report.add(fields.key("steps"), f"the steps of {what} are empty", "list at least one step")
@@ -198,7 +182,7 @@ class _Reader:
     # -- steps ----------------------------------------------------------------------------------
 
     def _step(self, f: Fields, node: Node, *, in_sides: bool) -> Step | None:
-        name = self._required_text(f, "name", node, "a step", MAX_NAME)
+        name = self._required_text(f, key(STEP, "name"), node, "a step", MAX_NAME)
         label = f'step "{shorten(name)}"' if name else "this step"
         f.what = label
         f.check_known(STEP_KEYS)
@@ -247,76 +231,16 @@ class _Reader:
         if name is None or kind is None:
             return None
         return Step(
-            name=name, kind=kind, time=time if kind == "timed" else None,
+            name=name, kind=cast(Kind, kind), time=time if kind == "timed" else None,
             reps=reps if kind == "reps" else None, pace_s=pace, estimate_s=estimate,
-            rep_name=rep_name or None, say=say or "", caution=caution or "", note=note or "", sound=sound, side=side,
+            rep_name=rep_name or None, say=say or "", caution=caution or "", note=note or "", sound=sound, side=cast("Side | None", side),
             optional=optional, line=node.start_mark.line + 1,
         )
-
-    def _window(self, f: Fields, key: str) -> Window | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        try:
-            low, high = parse_window(text)
-        except DurationError as exc:
-            self.report.add(f.get(key), exc.message, exc.hint)
-            return None
-        if not self._within_a_day(f, key, high):
-            return None
-        return Window(low, high)
-
-    def _count(self, f: Fields, key: str) -> Count | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        try:
-            low, high = parse_count(text)
-        except DurationError as exc:
-            self.report.add(f.get(key), exc.message, exc.hint)
-            return None
-        if high > MAX_STEPS * 10:
-            self.report.add(f.get(key), f"{high} reps is more than a session holds (at most {MAX_STEPS * 10})",
-                            "check the number")
-            return None
-        return Count(low, high)
-
-    def _until(self, f: Fields) -> None:
-        text = self._value_text(f, "until")
-        if text is not None and text != "advance":
-            self.report.add(f.get("until"), f'until must be "advance", not "{shorten(text)}"',
-                            "until: advance waits for the therapist to move on")
-
-    def _sound(self, f: Fields) -> str | None:
-        text = self._value_text(f, "sound", max_len=200)
-        if text is None:
-            return None
-        node = f.get("sound")
-        if text.lower().endswith(".wav"):
-            relative = Path(text)
-            if relative.is_absolute() or ".." in relative.parts:
-                self.report.add(node, f'sound file "{shorten(text)}" must be inside the routine\'s folder',
-                                "give a path relative to the routine file, such as sounds/bell.wav")
-                return None
-            if self.folder is None:
-                return text
-            target = (self.folder / relative).resolve()
-            if not target.is_file():
-                self.report.add(node, f'sound file "{shorten(text)}" not found', f"looked for {target}")
-                return None
-            return str(target)
-        if text not in CUES:
-            near = difflib.get_close_matches(text, CUES, n=1)
-            hint = f'did you mean "{near[0]}"?' if near else "use one of " + ", ".join(CUES)
-            self.report.add(node, f'"{shorten(text)}" is not a sound cue name or a .wav file',
-                            hint + " (or a path such as sounds/bell.wav)")
-            return None
-        return text
 
     # -- blocks ---------------------------------------------------------------------------------
 
     def _block(self, f: Fields, node: Node, *, in_sides: bool) -> Block | None:
-        name = self._required_text(f, "block", node, "a block", MAX_NAME)
+        name = self._required_text(f, key(BLOCK, "block"), node, "a block", MAX_NAME)
         f.what = f'block "{shorten(name)}"' if name else "this block"
         f.check_known(BLOCK_KEYS)
         sides = self._sides(f)
@@ -325,10 +249,10 @@ class _Reader:
                             "give sides to one of the two blocks only")
         repeat = self._repeat(f)
         optional = self._tag(f)
-        steps = self._steps(f, node, f.what, in_sides=in_sides or bool(sides))
+        steps = self._steps(f, key(BLOCK, "steps"), node, f.what, in_sides=in_sides or bool(sides))
         if name is None:
             return None
-        return Block(name=name, steps=tuple(steps), sides=tuple(sides), repeat=repeat,
+        return Block(name=name, steps=tuple(steps), sides=cast("tuple[Side, ...]", tuple(sides)), repeat=repeat,
                      optional=optional, line=node.start_mark.line + 1)
 
     def _sides(self, f: Fields) -> list[str]:
@@ -370,66 +294,6 @@ class _Reader:
             return 1
         return value
 
-    # -- single values --------------------------------------------------------------------------
-
-    def _value_text(self, f: Fields, key: str, *, max_len: int = MAX_WORD) -> str | None:
-        node = f.get(key)
-        if node is None:
-            return None
-        return yamlsafe.scalar_text(node, self.report, key, max_len=max_len)
-
-    def _required_text(self, f: Fields, key: str, owner: Node, what: str, max_len: int) -> str | None:
-        if key not in f:
-            self.report.add(owner, f'{what} has no "{key}"', f"add {key}: with a short name")
-            return None
-        return yamlsafe.scalar_text(f.get(key), self.report, key, max_len=max_len)
-
-    def _optional_text(self, f: Fields, key: str, max_len: int) -> str | None:
-        return self._value_text(f, key, max_len=max_len)
-
-    def _fixed(self, f: Fields, key: str) -> float | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        try:
-            seconds = parse_duration(text)
-        except DurationError as exc:
-            hint = exc.hint
-            if re.search(r"\d\s*(-|–|—|\bto\b)\s*\d", text):
-                hint = f"{key} is one duration, not a window"
-            self.report.add(f.get(key), exc.message, hint)
-            return None
-        if not self._within_a_day(f, key, seconds):
-            return None
-        return seconds
-
-    def _within_a_day(self, f: Fields, key: str, seconds: float) -> bool:
-        if seconds > MAX_SECONDS:
-            self.report.add(f.get(key), f"{key} is longer than 24 hours", "check the unit")
-            return False
-        return True
-
-    def _choice(self, f: Fields, key: str, choices: tuple[str, ...]) -> str | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        if text not in choices:
-            self.report.add(f.get(key), f'{key} must be {" or ".join(choices)}, not "{shorten(text)}"',
-                            yamlsafe.did_you_mean(text, choices) if _close(text, choices) else "")
-            return None
-        return text
-
-    def _bool(self, f: Fields, key: str) -> bool | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        self.report.add(f.get(key), f'{key} must be true or false, not "{shorten(text)}"')
-        return None
-
     def _tag(self, f: Fields) -> str | None:
         text = self._value_text(f, "optional")
         if text is None:
@@ -441,7 +305,3 @@ class _Reader:
         if text not in self.tags:
             self.tags.append(text)
         return text
-
-
-def _close(text: str, choices: tuple[str, ...]) -> bool:
-    return bool(difflib.get_close_matches(text.lower(), choices, n=1, cutoff=0.6))

@@ -6,9 +6,8 @@ once per side, several times, or be left out when its ``optional`` tag is skippe
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Literal, Union
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, Union
 
 Kind = Literal["timed", "reps", "manual"]
 Side = Literal["left", "right"]
@@ -26,14 +25,6 @@ class Window:
     min_s: float
     max_s: float
 
-    @property
-    def fixed(self) -> bool:
-        return self.min_s == self.max_s
-
-    def at(self, f: float) -> float:
-        """The duration at fraction ``f`` of the window (0 = shortest, 1 = longest)."""
-        return self.min_s + f * (self.max_s - self.min_s)
-
 
 @dataclass(frozen=True)
 class Count:
@@ -42,20 +33,28 @@ class Count:
     min: int
     max: int
 
-    @property
-    def fixed(self) -> bool:
-        return self.min == self.max
-
-    def at(self, f: float) -> int:
-        """Whole reps at fraction ``f``, halves rounded up (as the planner counts them)."""
-        return self.min + int(math.floor((self.max - self.min) * f + 0.5))
-
     def __str__(self) -> str:
-        return str(self.min) if self.fixed else f"{self.min}-{self.max}"
+        return str(self.min) if self.min == self.max else f"{self.min}-{self.max}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepText:
+    """What a step shows and plays, the same on the routine's step and on every planned run of it."""
+
+    #: What one rep is called on screen: ``sweep`` shows "sweep 2 of 3-4" (default "rep").
+    rep_name: str | None = None
+    say: str = ""
+    caution: str = ""
+    note: str = ""
+    sound: str | None = None
+
+    def text(self) -> dict[str, Any]:
+        """These fields alone, by name: what a planned step takes over from its routine step."""
+        return {f.name: getattr(self, f.name) for f in fields(StepText)}
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(StepText):
     """One thing the therapist does.
 
     ``kind`` is ``timed`` (``time:``), ``reps`` (``reps:``, optionally ``pace:`` seconds per rep)
@@ -70,12 +69,6 @@ class Step:
     reps: Count | None = None
     pace_s: float | None = None
     estimate_s: float | None = None
-    #: What one rep is called on screen: ``sweep`` shows "sweep 2 of 3-4" (default "rep").
-    rep_name: str | None = None
-    say: str = ""
-    caution: str = ""
-    note: str = ""
-    sound: str | None = None
     side: Side | None = None
     optional: str | None = None
     line: int = 0

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Sequence
 
 from kiosk.errors import PlanError
 from kiosk.routines.durations import fmt_clock, fmt_window
-from kiosk.routines.model import Block, Routine, Step
+from kiosk.routines.model import Block, Item, Routine, Step, StepText
 
 #: Two totals closer than this are the same length (float sums of seconds).
 TOLERANCE_S = 1e-6
@@ -23,8 +23,8 @@ MIDPOINT = 0.5
 
 
 @dataclass(frozen=True)
-class PlannedStep:
-    """One step of the flat timeline, with the duration the plan gives it."""
+class PlannedStep(StepText):
+    """One step of the flat timeline, with the duration the plan gives it (and its step's text)."""
 
     index: int
     name: str
@@ -38,11 +38,6 @@ class PlannedStep:
     reps_min: int | None
     reps_max: int | None
     pace_s: float | None
-    rep_name: str | None = None
-    say: str = ""
-    caution: str = ""
-    note: str = ""
-    sound: str | None = None
     block: str | None = None
     repeat: int = 1
     optional: str | None = None
@@ -53,6 +48,12 @@ class PlannedStep:
     def paced(self) -> bool:
         """A paced reps step: it ends by itself after its reps, one every ``pace_s``."""
         return self.kind == "reps" and self.pace_s is not None
+
+    def planned_reps(self, f: float) -> int | None:
+        """The step's rep count with its window at fraction ``f`` (``None`` unless a reps step)."""
+        if self.reps_min is None or self.reps_max is None:
+            return None
+        return reps_at(self.reps_min, self.reps_max, f)
 
     @property
     def flexible(self) -> bool:
@@ -152,7 +153,7 @@ def fit_fraction(steps: Sequence[PlannedStep], budget_s: float, rigid: float | N
         if s.paced:
             base += s.reps_min * s.pace_s  # type: ignore[operator]
             for k in range(s.reps_min, s.reps_max):  # type: ignore[arg-type]
-                jumps.append(((k + 0.5 - s.reps_min) / (s.reps_max - s.reps_min), s.pace_s))  # type: ignore[operator]
+                jumps.append(((k + 0.5 - s.reps_min) / (s.reps_max - s.reps_min), s.pace_s))  # type: ignore[operator,arg-type]
         else:
             base += s.min_s
             slope += s.max_s - s.min_s
@@ -213,7 +214,8 @@ def optional_tags(routine: Routine) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _expand(items, skip: frozenset[str], side, block, optional, repeat) -> Iterator[tuple]:
+def _expand(items: Iterable[Item], skip: frozenset[str], side: str | None, block: str | None, optional: str | None,
+            repeat: int) -> Iterator[tuple[Step, str | None, str | None, str | None, int]]:
     """``(step, side, block, optional, repeat)`` for every step that runs, in running order.
 
     A block with sides runs all its passes on one side before the next side: one drape change.
@@ -230,7 +232,8 @@ def _expand(items, skip: frozenset[str], side, block, optional, repeat) -> Itera
             yield item, side or item.side, block, tag, repeat
 
 
-def _planned(step: Step, index: int, side, block, optional, repeat, auto_pace: bool) -> PlannedStep:
+def _planned(step: Step, index: int, side: str | None, block: str | None, optional: str | None, repeat: int,
+             auto_pace: bool) -> PlannedStep:
     """A step with its window in seconds; duration and start are filled in by the fit."""
     reps_min = reps_max = None
     pace = None
@@ -249,8 +252,7 @@ def _planned(step: Step, index: int, side, block, optional, repeat, auto_pace: b
     return PlannedStep(
         index=index, name=step.name, kind=step.kind, side=side, planned_s=low, min_s=float(low),
         max_s=float(high), start_s=0.0, reps=reps_min, reps_min=reps_min, reps_max=reps_max,
-        pace_s=pace, rep_name=step.rep_name, say=step.say, caution=step.caution, note=step.note, sound=step.sound,
-        block=block, repeat=repeat, optional=optional, auto=auto, line=step.line,
+        pace_s=pace, block=block, repeat=repeat, optional=optional, auto=auto, line=step.line, **step.text(),
     )
 
 
@@ -315,8 +317,7 @@ def make_plan(
     start = 0.0
     for s in steps:
         planned = duration_at(s, fraction)
-        reps = reps_at(s.reps_min, s.reps_max, fraction) if s.reps_min is not None else None
-        laid.append(replace(s, planned_s=planned, start_s=start, reps=reps))
+        laid.append(replace(s, planned_s=planned, start_s=start, reps=s.planned_reps(fraction)))
         start += planned
     return Plan(
         routine=routine, steps=tuple(laid), target_s=target_s, fraction=fraction, total_s=start,

@@ -9,9 +9,13 @@ import pytest
 from jsonschema import Draft7Validator, Draft202012Validator
 
 from kiosk import yamlsafe
+from kiosk.audio.cues import CUES
+from kiosk.commands.schema import schema_text
 from kiosk.errors import RoutineError
 from kiosk.paths import ROUTINES_DIR, SCHEMA_FILE
+from kiosk.routines.format import BLOCK, STEP, TOP
 from kiosk.routines.loader import load_routine, load_routine_text
+from kiosk.routines.schema import routine_schema
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "routines"
 
@@ -143,3 +147,42 @@ class TestSnippets:
     def test_schema_file_is_where_the_code_looks(self):
         assert SCHEMA_FILE.is_file()
         assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["$schema"].endswith("2020-12/schema")
+
+
+class TestGenerated:
+    """The shipped schema is the one ``kiosk schema routine`` writes from the loader's tables."""
+
+    def test_the_shipped_schema_is_the_generated_one(self):
+        assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text("routine"), \
+            "schema/routine.schema.json is out of date: run `kiosk schema routine --write`"
+
+    @pytest.mark.parametrize("table, where", [(TOP, ()), (STEP, ("$defs", "step")), (BLOCK, ("$defs", "block"))])
+    def test_every_key_of_the_loader_is_in_the_schema_with_its_required_flag(self, table, where):
+        node = routine_schema()
+        for part in where:
+            node = node[part]
+        assert list(node["properties"]) == [k.name for k in table]
+        assert node["required"] == [k.name for k in table if k.required]
+
+    def test_every_cue_name_is_offered_and_nothing_else(self, validator):
+        cues = routine_schema()["$defs"]["sound"]["anyOf"][0]["enum"]
+        assert cues == list(CUES)
+        for cue in CUES:
+            load_routine_text(HEAD + f"  - {{name: A, time: 1m, sound: {cue}}}\n")
+            assert validator.is_valid(as_editor_sees(HEAD + f"  - {{name: A, time: 1m, sound: {cue}}}\n"))
+        assert not validator.is_valid(as_editor_sees(HEAD + "  - {name: A, time: 1m, sound: bell}\n"))
+
+    @pytest.mark.parametrize("k", [k for table in (TOP, STEP, BLOCK) for k in table if k.required],
+                             ids=lambda k: k.name)
+    def test_a_required_key_left_out_is_refused_with_the_tables_hint(self, k):
+        good = {"version": "1", "name": "T", "steps": "\n  - {block: B, steps: [{name: A, time: 1m}]}"}
+        if k in TOP:
+            text = "".join(f"{name}: {value}\n" for name, value in good.items() if name != k.name)
+        elif k in STEP:
+            text = HEAD + "  - {time: 1m}\n"
+        else:
+            text = HEAD + ("  - {block: B}\n" if k.name == "steps" else "  - {sides: [left], steps: [{name: A, time: 1m}]}\n")
+        with pytest.raises(RoutineError) as caught:
+            load_routine_text(text)
+        problems = [p for p in caught.value.problems if p.message.endswith(f'has no "{k.name}"')]
+        assert problems and problems[0].hint == k.missing
