@@ -15,7 +15,6 @@ reader takes the raw text of a scalar (``1:30`` stays ``"1:30"``, ``No`` stays `
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable
@@ -32,6 +31,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk.errors import Problem
+from kiosk.vocabulary import did_you_mean
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -357,15 +357,6 @@ def load_file(
 # Walking nodes
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """``did you mean "steps"?`` for a near miss, else a list of what is allowed."""
-    choices = list(choices)
-    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
-    if close:
-        return f'did you mean "{close[0]}"?'
-    return "allowed here: " + ", ".join(choices)
-
-
 class Fields:
     """A mapping node read as fields: duplicates and unknown keys reported, values looked up by name.
 
@@ -465,6 +456,6 @@ def to_plain(node: Node):
 
 __all__ = [
     "CORE_TAGS", "MAX_BYTES", "MAX_DEPTH", "Fields", "Report", "compose", "decode", "describe",
-    "did_you_mean", "load_file", "load_nodes", "mapping", "position", "read_capped", "scalar_text",
+    "load_file", "load_nodes", "mapping", "position", "read_capped", "scalar_text",
     "shorten", "to_plain", "check_characters",
 ]

@@ -8,7 +8,6 @@ the whole file in one pass.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from kiosk.audio.cues import CUES
 from kiosk.errors import Problem, RoutineError
 from kiosk.routines.durations import DurationError, parse_count, parse_duration, parse_window
 from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Count, Item, Routine, Step, Window
+from kiosk.vocabulary import did_you_mean, parse_bool
 from kiosk.yamlsafe import Fields, Report, describe, mapping, shorten
 
 MAX_BYTES = yamlsafe.MAX_BYTES
@@ -44,8 +44,6 @@ PACES = ("auto", "manual")
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 _WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_TRUE = ("true", "True", "TRUE")
-_FALSE = ("false", "False", "FALSE")
 
 
 def load_routine(path: str | os.PathLike[str]) -> Routine:
@@ -306,8 +304,7 @@ class _Reader:
                 return None
             return str(target)
         if text not in CUES:
-            near = difflib.get_close_matches(text, CUES, n=1)
-            hint = f'did you mean "{near[0]}"?' if near else "use one of " + ", ".join(CUES)
+            hint = did_you_mean(text, CUES, "use one of ")
             self.report.add(node, f'"{shorten(text)}" is not a sound cue name or a .wav file',
                             hint + " (or a path such as sounds/bell.wav)")
             return None
@@ -348,7 +345,7 @@ class _Reader:
                 continue
             if text not in SIDES:
                 self.report.add(item, f'unknown side "{shorten(text)}"',
-                                yamlsafe.did_you_mean(text, SIDES).replace("allowed here", "sides are"))
+                                did_you_mean(text, SIDES, "sides are: "))
             elif text in sides:
                 self.report.add(item, f'side "{text}" is listed twice', "list each side once")
             else:
@@ -415,7 +412,7 @@ class _Reader:
             return None
         if text not in choices:
             self.report.add(f.get(key), f'{key} must be {" or ".join(choices)}, not "{shorten(text)}"',
-                            yamlsafe.did_you_mean(text, choices) if _close(text, choices) else "")
+                            did_you_mean(text, choices, None))
             return None
         return text
 
@@ -423,12 +420,11 @@ class _Reader:
         text = self._value_text(f, key)
         if text is None:
             return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        self.report.add(f.get(key), f'{key} must be true or false, not "{shorten(text)}"')
-        return None
+        try:
+            return parse_bool(text)
+        except ValueError as exc:
+            self.report.add(f.get(key), f"{key} {exc}")
+            return None
 
     def _tag(self, f: Fields) -> str | None:
         text = self._value_text(f, "optional")
@@ -441,7 +437,3 @@ class _Reader:
         if text not in self.tags:
             self.tags.append(text)
         return text
-
-
-def _close(text: str, choices: tuple[str, ...]) -> bool:
-    return bool(difflib.get_close_matches(text.lower(), choices, n=1, cutoff=0.6))
