@@ -77,12 +77,12 @@ def data_dir_default(environ: Mapping[str, str] | None = None) -> Path:
     return (Path(home) if home else Path.home()) / ".local" / "share" / "kiosk"
 
 
-def resolve_data_dir(cli_value: str | os.PathLike[str] | None, config: RoomConfig,
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None, config: RoomConfig | None,
                      environ: Mapping[str, str] | None = None) -> Path:
     """Where the journal lives: ``--data-dir``, then the config (with ``KIOSK_DATA_DIR``), then the default."""
     if cli_value:
         return Path(cli_value).expanduser()
-    if config.data_dir is not None:
+    if config is not None and config.data_dir is not None:
         return config.data_dir
     return data_dir_default(environ)
 
