@@ -17,7 +17,7 @@ from kiosk.inputs.actions import ACTION_NAMES
 from kiosk.inputs.pedals import BOUNCE_MS_RANGE
 from kiosk.inputs.validation import parse_action, parse_pin
 from kiosk.routines.durations import DurationError, parse_duration
-from kiosk.vocabulary import bool_pattern, parse_bool
+from kiosk.vocabulary import any_case, bool_pattern, parse_bool
 
 ROTATIONS = (0, 90, 180, 270)
 CHORD_MODIFIERS = ("ctrl", "alt", "shift", "meta", "super")
@@ -25,10 +25,15 @@ CHORD_MODIFIERS = ("ctrl", "alt", "shift", "meta", "super")
 
 @dataclass(frozen=True)
 class Value:
-    """One kind of value: ``read(text)`` gives it or raises ValueError; ``schema`` says the same to an editor."""
+    """One kind of value: ``read(text)`` gives it or raises ValueError; ``schema`` says the same to an editor.
+
+    ``show(value)`` writes a value back the way a person would in the file (3h, not 10800.0);
+    None when the value has nothing to show (no default).
+    """
 
     read: Callable[[str], Any]
     schema: dict = field(default_factory=dict)
+    show: Callable[[Any], Any] = lambda value: value
 
 
 @dataclass(frozen=True)
@@ -83,8 +88,8 @@ def duration_in(low: float, high: float) -> Value:
         if not low <= seconds <= high:
             raise ValueError(f'"{raw}" is out of range; write one from {_short(low)} to {_short(high)}')
         return seconds
-    return Value(read, {"type": "string", "pattern": r"\d", "examples": [_short(low), _short(high)],
-                        "description": f"a duration with its unit, from {_short(low)} to {_short(high)}"})
+    return Value(read, {"type": "string", "pattern": r"\d", "examples": [_short(low), _short(high)]},
+                 lambda seconds: None if seconds is None else _short(seconds))
 
 
 def _pin_code(raw: str) -> str:
@@ -133,17 +138,20 @@ def _bounce_ms(raw: str) -> float:
 _BOOL_SCHEMA = {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": bool_pattern()}]}
 
 BOOL = Value(parse_bool, _BOOL_SCHEMA)
-PIN_CODE = Value(_pin_code, {"type": "string", "pattern": r"^\s*\d{4,8}\s*$"})
-CHORD = Value(_chord, {"type": "string", "pattern": r"^\s*((ctrl|alt|shift|meta|super)\s*\+\s*)+[^+\s]+\s*$",
+PIN_CODE = Value(_pin_code, {"anyOf": [{"type": "string", "pattern": r"^\s*\d{4,8}\s*$"},
+                                       {"type": "integer", "minimum": 1000, "maximum": 99999999}]})
+_MODIFIER = "(" + "|".join(any_case(m) for m in CHORD_MODIFIERS) + ")"
+CHORD = Value(_chord, {"type": "string", "pattern": rf"^\s*({_MODIFIER}\s*\+\s*)+[^+\s]+\s*$",
                        "examples": ["ctrl+alt+q"]})
-FULLSCREEN = Value(_fullscreen, {"anyOf": [{"const": "auto"}, *_BOOL_SCHEMA["anyOf"]]})
+FULLSCREEN = Value(_fullscreen, {"anyOf": [{"const": "auto"}, *_BOOL_SCHEMA["anyOf"]]},
+                   lambda value: "auto" if value is None else value)
 SIZE = Value(_size, {"type": "string", "pattern": r"^\s*\d{3,5}\s*[xX×]\s*\d{3,5}\s*$", "examples": ["800x480"]})
 ROTATION = Value(_rotation, {"enum": list(ROTATIONS)})
 GPIO_PIN = Value(lambda raw: parse_pin(raw.strip()), {
     "anyOf": [{"type": "integer", "minimum": 2, "maximum": 27},
-              {"type": "string", "pattern": r"^\s*(([gG][pP][iI][oO]|[bB][cC][mM])?\s*\d{1,2}|([bB][oO][aA][rR][dD]|[jJ]8:)\d{1,2})\s*$"}],
-    "description": "a BCM GPIO number (17), or GPIO17, BCM17, BOARD11 (header pin 11)"})
-BOUNCE_MS = Value(_bounce_ms, int_in(int(BOUNCE_MS_RANGE[0]), int(BOUNCE_MS_RANGE[1])).schema)
+              {"type": "string", "pattern": rf"^\s*(({any_case('gpio')}|{any_case('bcm')})?\s*\d{{1,2}}"
+                                            rf"|({any_case('board')}|{any_case('j8:')})\d{{1,2}})\s*$"}]})
+BOUNCE_MS = Value(_bounce_ms, int_in(int(BOUNCE_MS_RANGE[0]), int(BOUNCE_MS_RANGE[1])).schema, round)
 ACTION = Value(parse_action, {"anyOf": [{"enum": [*ACTION_NAMES, "none"]}, {"type": "null"}]})
 FOLDER = text(4096)
 

@@ -28,10 +28,14 @@ def parse_bool(text: str) -> bool:
     raise ValueError(f'must be true or false, not "{shown}"')
 
 
+def any_case(word: str) -> str:
+    """A regular expression for ``word`` in any case (``[oO][nN]``): JSON Schema patterns have no flags."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
 def bool_pattern() -> str:
     """A JSON Schema ``pattern`` matching exactly the words :func:`parse_bool` accepts as text."""
-    words = ("".join(f"[{c}{c.upper()}]" for c in word) for word in (*TRUE_WORDS, *FALSE_WORDS))
-    return "^\\s*(" + "|".join(words) + ")\\s*$"
+    return "^\\s*(" + "|".join(any_case(word) for word in (*TRUE_WORDS, *FALSE_WORDS)) + ")\\s*$"
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
