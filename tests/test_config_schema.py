@@ -7,36 +7,19 @@ import textwrap
 
 import pytest
 import yaml
-from jsonschema import Draft7Validator, Draft202012Validator
-
-from kiosk import yamlsafe
 from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.config_schema import room_schema, room_schema_text
 from kiosk.paths import ROOM_SCHEMA_FILE, ROOT
+from tests.support.editor import DRAFTS, as_editor_sees
+from tests.support.editor import validator as editor_validator
 
 EXAMPLE = ROOT / "deploy" / "room.example.yaml"
 
 
-@pytest.fixture(scope="module", params=["2020-12", "draft-07"])
+@pytest.fixture(scope="module", params=DRAFTS)
 def validator(request):
-    """The shipped schema as written, and as VS Code's YAML extension reads it (draft-07 rules)."""
-    schema = json.loads(ROOM_SCHEMA_FILE.read_text(encoding="utf-8"))
-    if request.param == "draft-07":
-        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-        cls = Draft7Validator
-    else:
-        cls = Draft202012Validator
-    cls.check_schema(schema)
-    return cls(schema)
-
-
-def as_editor_sees(text: str):
-    """The document as YAML 1.2 data, the way an editor's YAML extension hands it to the schema."""
-    report = yamlsafe.Report("<test>")
-    node = yamlsafe.load_nodes(text, report)
-    assert node is not None, report.problems
-    return yamlsafe.to_plain(node)
+    return editor_validator(ROOM_SCHEMA_FILE, request.param)
 
 
 def read(tmp_path, text: str):

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft7Validator, Draft202012Validator
-
-from kiosk import yamlsafe
 from kiosk.errors import RoutineError
 from kiosk.paths import ROUTINES_DIR, SCHEMA_FILE
 from kiosk.routines.loader import load_routine, load_routine_text
+from tests.support.editor import DRAFTS, as_editor_sees
+from tests.support.editor import validator as editor_validator
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "routines"
 
@@ -32,25 +31,10 @@ STRUCTURAL = {
 MEANING = {"duplicate-keys.yaml", "zero-durations.yaml", "window-reversed.yaml", "too-many-steps.yaml"}
 
 
-@pytest.fixture(scope="module", params=["2020-12", "draft-07"])
+@pytest.fixture(scope="module", params=DRAFTS)
 def validator(request):
     """The schema as written, and as VS Code's YAML extension reads it (draft-07 rules)."""
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    if request.param == "draft-07":
-        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-        cls = Draft7Validator
-    else:
-        cls = Draft202012Validator
-    cls.check_schema(schema)
-    return cls(schema)
-
-
-def as_editor_sees(source: str | bytes):
-    """The document as YAML 1.2 data, the way an editor's YAML extension hands it to the schema."""
-    report = yamlsafe.Report("<test>")
-    node = yamlsafe.load_nodes(source, report)
-    assert node is not None, report.problems
-    return yamlsafe.to_plain(node)
+    return editor_validator(SCHEMA_FILE, request.param)
 
 
 def good_files() -> list[Path]:
