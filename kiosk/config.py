@@ -4,6 +4,11 @@ Every key is optional. A bad file never stops the kiosk: :func:`load_config` ret
 with each bad value replaced by its default, and every problem as ``FILE:LINE:COL`` for the kiosk
 to show on screen. The environment overrides the file (``KIOSK_ROOM=...``), which is how the unit
 and a desktop session set a value without editing the file.
+
+The keys are described once, in the tables below (each key's kind of value from
+:mod:`kiosk.config_values`, and a line for people): the reader, the environment and the room's
+JSON Schema (:mod:`kiosk.config_schema`) are all made from them. To add a key: a RoomConfig field,
+a table entry, then ``kiosk schema room > schema/room.schema.json``.
 """
 
 from __future__ import annotations
@@ -117,7 +122,7 @@ DISPLAY: dict[str, Key] = {
     "size": Key(V.SIZE, "Window size when not full screen, WIDTHxHEIGHT."),
 }
 #: Cue sounds that can be switched off one by one (the names of the WAVs in sounds/).
-CUES: dict[str, Key] = {name: Key(V.BOOL, f"false silences the {name} cue.") for name in CUE_NAMES}
+CUE_SWITCHES: dict[str, Key] = {name: Key(V.BOOL, f"false silences the {name} cue.") for name in CUE_NAMES}
 #: Function keys a USB / Bluetooth pedal may send, mapped to actions.
 KEYS: dict[str, Key] = {name.upper(): Key(V.ACTION, f"What {name.upper()} does.") for name in MAPPABLE_KEYS}
 PEDAL: dict[str, Key] = {
@@ -130,7 +135,7 @@ PEDAL: dict[str, Key] = {
 GESTURES: dict[str, Key] = {name: Key(V.ACTION, f"What a {name.replace('_', ' ')} does.") for name in GESTURE_NAMES}
 #: Sections: their tables, with a line for people.
 SECTIONS: dict[str, tuple[dict[str, Key], str]] = {
-    "cues": (CUES, "Single cue sounds switched off (false) or on."),
+    "cues": (CUE_SWITCHES, "Single cue sounds switched off (false) or on."),
     "display": (DISPLAY, "How the screen is driven."),
     "keys": (KEYS, "Actions for pedals that send F13-F24 (the other pedal keys have fixed meanings)."),
 }
@@ -201,7 +206,7 @@ def _read_file(root: Node, report: yamlsafe.Report, base: Path) -> dict:
         if folders is not None:
             out["routines"] = folders
     if "cues" in top:
-        cues = r.section(top.get("cues"), "cues", CUES)
+        cues = r.section(top.get("cues"), "cues", CUE_SWITCHES)
         if cues is not None and _BAD not in cues.values():
             out["cues"] = {**RoomConfig().cues, **cues}
     if "display" in top:
