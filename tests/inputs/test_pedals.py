@@ -116,7 +116,7 @@ class TestMistakes:
                                                 "wire that pedal to ground")),
             ("pin: 17, hold_time: 0.1s", "0.1s", ("pedals[0].hold_time: \"0.1s\" is out of range; "
                                                    "write one from 0.3s to 5s", "")),
-            ("pin: 17, hold_time: soon", "soon", ("pedals[0].hold_time: ", "")),
+            ("pin: 17, hold_time: soon", "soon", ('pedals[0].hold_time: cannot read "soon" as a duration', "")),
             ("pin: 17, bounce_ms: 80", "80", ("pedals[0].bounce_ms: 80 is out of range; write one from 0 to 50 ms",
                                                  "")),
             ("pin: 17, gestures: {tripple: back}", "tripple",
