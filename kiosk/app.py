@@ -4,56 +4,21 @@ and opens the kiosk. Nothing else in the project constructs hardware.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from kiosk import config as room_config
+from kiosk.config import RoomConfig
 from kiosk.controller import Controller, Library
 from kiosk.errors import KioskError
 from kiosk.paths import ROUTINES_DIR
+from kiosk.settings import FILENAME as SETTINGS_FILE
+from kiosk.settings import LocalSettings
 
 log = logging.getLogger("kiosk")
-
-
-class LocalSettings:
-    """Settings changed on the kiosk itself (volume, practice mode ...), kept in the data directory.
-
-    They sit on top of the room config, which is often read-only (/etc/kiosk) and owned by the
-    clinic's set-up. A settings file that cannot be read or written is ignored with a log line.
-    """
-
-    def __init__(self, path: Path | None, defaults: dict):
-        self.path = path
-        self.values = dict(defaults)
-        self._stored: dict = {}  # what the settings file holds: only what was changed on the kiosk
-        if path and path.exists():
-            try:
-                stored = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(stored, dict):
-                    self._stored = {k: v for k, v in stored.items() if k in defaults}
-                    self.values.update(self._stored)
-            except (OSError, ValueError) as exc:
-                log.warning("ignoring unreadable settings file %s: %s", path, exc)
-
-    def get(self, key, default=None):
-        return self.values.get(key, default)
-
-    def set(self, key, value) -> None:
-        """Change a setting and keep it; a slider dragged over the same value writes nothing."""
-        self.values[key] = value
-        if not self.path or self._stored.get(key, object()) == value:
-            return
-        self._stored[key] = value
-        try:
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self._stored, indent=1), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            log.warning("could not save setting %s: %s", key, exc)
 
 
 @dataclass
@@ -79,6 +44,8 @@ class Services:
     default_length: float | None = None
     #: Notices that arise while the kiosk runs (the app shows them as they come).
     late_notices: list[str] = field(default_factory=list)
+    #: The room config: the room's name, PIN and exit chord come from here, never from settings.
+    config: RoomConfig = field(default_factory=RoomConfig)
 
     @property
     def volume_percent(self) -> float:
@@ -137,7 +104,7 @@ def build_services(args, *, clock=None, config=None, config_problems=(), fullscr
                    data_dir: Path | None = None) -> Services:
     """Everything but the Kivy window: routines, the chosen plan, settings, keys.
 
-    ``data_dir`` is the one :func:`resolve_data_dir` found (worked out here when not given).
+    ``data_dir`` is the one :func:`prepare_data_dir` made (worked out here when not given).
     """
     from kiosk.engine.clock import MonotonicClock
     from kiosk.inputs.keys import KeyMap
@@ -149,24 +116,16 @@ def build_services(args, *, clock=None, config=None, config_problems=(), fullscr
 
     library = Library.load(routine_folders(args, config))
     if data_dir is None:
-        data_dir = resolve_data_dir(args, config)
-    defaults = {
-        "room": getattr(config, "room", "") or "",
-        "pin": getattr(config, "pin", None) or "",
-        "volume": getattr(config, "volume", 50),
-        "brightness": getattr(getattr(config, "display", None), "brightness", 100) or 100,
-        "spoken_prompts": bool(getattr(config, "spoken_prompts", False)),
-        "practice_mode": bool(getattr(config, "practice_mode", False)),
-        "exit_chord": getattr(config, "exit_chord", None) or "",
-    }
-    settings = LocalSettings(data_dir / "settings.json" if data_dir else None, defaults)
+        data_dir = prepare_data_dir(args, config)
+    config = config or RoomConfig()
+    settings = LocalSettings(data_dir / SETTINGS_FILE if data_dir else None, config)
     controller = Controller(clock)
     from kiosk.platform.backlight import Backlight
 
     backlight = Backlight.find() if fullscreen else None  # a desktop's own backlight is not ours
     keymap = KeyMap(getattr(config, "keys", None) or {})
     services = Services(controller=controller, library=library, settings=settings, keymap=keymap,
-                        fullscreen=fullscreen, notices=notices, brightness=backlight)
+                        fullscreen=fullscreen, notices=notices, brightness=backlight, config=config)
 
     services.default_length = args.length or getattr(config, "default_length", None)
     wanted = args.routine or getattr(config, "default_routine", None)
@@ -203,13 +162,9 @@ def open_routine(services: Services, path: Path, length_s, skip) -> None:
     services.start_screen = "ready"
 
 
-def resolve_data_dir(args, config) -> Path | None:
-    """The data directory (``--data-dir``, the room config, the user data folder), created; None if unusable."""
-    from kiosk import config as room_config
-
-    raw = getattr(args, "data_dir", None)
-    path = room_config.resolve_data_dir(raw, config) if config is not None else (
-        Path(raw).expanduser() if raw else room_config.data_dir_default())
+def prepare_data_dir(args, config) -> Path | None:
+    """The data directory the room config resolves (``--data-dir`` first), created; None if unusable."""
+    path = room_config.resolve_data_dir(getattr(args, "data_dir", None), config)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -303,8 +258,8 @@ def attach_journal(services: Services, config, data_dir: Path | None) -> None:
     if data_dir is None:
         services.notices.append("No data folder: sessions are not recorded and cannot resume.")
         return
-    journal = Journal.open(data_dir, room=services.settings.get("room", ""),
-                           save_every_s=float(getattr(config, "autosave", 5.0) or 5.0))
+    config = config or RoomConfig()
+    journal = Journal.open(data_dir, room=config.room, save_every_s=config.autosave)
     shown = {"notice": journal.notice}
     if journal.notice:
         services.notices.append(journal.notice)
@@ -336,7 +291,7 @@ def attach_journal(services: Services, config, data_dir: Path | None) -> None:
     services.closers.append(journal.close)
     services.journal = journal
 
-    info = journal.pending_resume(getattr(config, "resume_max_age", 3 * 3600.0))
+    info = journal.pending_resume(config.resume_max_age)
     if info is None:
         return
     session = journal.restore(info, controller.clock)
@@ -385,7 +340,7 @@ def run_kiosk(args) -> int:
         print("kiosk run: error: no screen here (no $DISPLAY, no Wayland, no /dev/dri); run it on the "
               "Pi's console, in a desktop session, or under Xvfb", file=sys.stderr)
         return 1
-    data_dir = resolve_data_dir(args, config)
+    data_dir = prepare_data_dir(args, config)
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
     from kiosk.inputs.handoff import MainThreadHandoff

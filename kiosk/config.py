@@ -4,38 +4,38 @@ Every key is optional. A bad file never stops the kiosk: :func:`load_config` ret
 with each bad value replaced by its default, and every problem as ``FILE:LINE:COL`` for the kiosk
 to show on screen. The environment overrides the file (``KIOSK_ROOM=...``), which is how the unit
 and a desktop session set a value without editing the file.
+
+The keys are described once, in the tables below (each key's kind of value from
+:mod:`kiosk.config_values`, and a line for people): the reader, the environment and the room's
+JSON Schema (:mod:`kiosk.config_schema`) are all made from them. To add a key: a RoomConfig field,
+a table entry, then ``kiosk schema room > schema/room.schema.json``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from kiosk import config_values as V
 from kiosk import yamlsafe
-from kiosk.audio.cues import CUES
-from kiosk.inputs.gestures import GESTURE_NAMES
+from kiosk.audio.cues import CUES as CUE_NAMES
+from kiosk.config_values import Key
 from kiosk.errors import Problem
 from kiosk.inputs.actions import Action
-from kiosk.inputs.pedals import BOUNCE_MS_RANGE, HOLD_TIME_RANGE, PedalConfig
-from kiosk.inputs.validation import parse_action, parse_pin
-from kiosk.routines.durations import DurationError, parse_duration
+from kiosk.inputs.gestures import GESTURE_NAMES
+from kiosk.inputs.keys import MAPPABLE_KEYS
+from kiosk.inputs.pedals import FIXED_PULL_UP, HOLD_TIME_RANGE, PedalConfig
+from kiosk.inputs.validation import header_pin
+from kiosk.journal.journal import SAVE_EVERY_S
+from kiosk.journal.resume import RESUME_MAX_AGE_S
 
 #: Where the installer puts the room config; read when no path is given and it exists.
 SYSTEM_CONFIG = Path("/etc/kiosk/room.yaml")
 MAX_CONFIG_BYTES = 64 * 1024
-
-#: Cue sounds that can be switched off one by one (the names of the WAVs in sounds/).
-CUE_NAMES = CUES
-PEDAL_KEYS = tuple(f"F{n}" for n in range(13, 25))
-ROTATIONS = (0, 90, 180, 270)
-_TRUE = ("true", "yes", "on")
-_FALSE = ("false", "no", "off")
-_CHORD_MODIFIERS = ("ctrl", "alt", "shift", "meta", "super")
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ class RoomConfig:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     pedals: tuple[PedalConfig, ...] = (PedalConfig(pin=17),)
     keys: Mapping[str, Action] = field(default_factory=dict)
-    resume_max_age: float = 3 * 3600.0
-    autosave: float = 5.0
+    resume_max_age: float = RESUME_MAX_AGE_S
+    autosave: float = SAVE_EVERY_S
 
 
 def data_dir_default(environ: Mapping[str, str] | None = None) -> Path:
@@ -82,121 +82,65 @@ def data_dir_default(environ: Mapping[str, str] | None = None) -> Path:
     return (Path(home) if home else Path.home()) / ".local" / "share" / "kiosk"
 
 
-def resolve_data_dir(cli_value: str | os.PathLike[str] | None, config: RoomConfig,
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None, config: RoomConfig | None,
                      environ: Mapping[str, str] | None = None) -> Path:
     """Where the journal lives: ``--data-dir``, then the config (with ``KIOSK_DATA_DIR``), then the default."""
     if cli_value:
         return Path(cli_value).expanduser()
-    if config.data_dir is not None:
+    if config is not None and config.data_dir is not None:
         return config.data_dir
     return data_dir_default(environ)
 
 
 # ---------------------------------------------------------------------------------------------
-# Values: each reader takes raw text (or a node) and returns the value or raises ValueError.
+# The keys: one table per level of the file. The reader below and the room's JSON Schema
+# (kiosk/config_schema.py) are both made from these, so they cannot drift apart.
 
-
-def _bool(text: str) -> bool:
-    low = text.strip().lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise ValueError(f'"{text}" is not yes or no; write true or false')
-
-
-def _int_in(low: int, high: int, unit: str = "") -> Callable[[str], int]:
-    def read(text: str) -> int:
-        stripped = text.strip().rstrip("%").strip()
-        if not re.fullmatch(r"[+-]?\d+", stripped):
-            raise ValueError(f'"{text}" is not a whole number; write one from {low} to {high}{unit}')
-        value = int(stripped)
-        if not low <= value <= high:
-            raise ValueError(f"{value} is out of range; write one from {low} to {high}{unit}")
-        return value
-    return read
-
-
-def _duration_in(low: float, high: float) -> Callable[[str], float]:
-    def read(text: str) -> float:
-        try:
-            seconds = parse_duration(text)
-        except DurationError as exc:
-            raise ValueError(f"{exc.message}; {exc.hint}" if exc.hint else exc.message) from None
-        if not low <= seconds <= high:
-            raise ValueError(f'"{text}" is out of range; write one from {_short(low)} to {_short(high)}')
-        return seconds
-    return read
-
-
-def _short(seconds: float) -> str:
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{seconds / 3600:g}h"
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{seconds / 60:g}m"
-    return f"{seconds:g}s"
-
-
-def _text(max_len: int) -> Callable[[str], str]:
-    def read(text: str) -> str:
-        text = text.strip()
-        if not text:
-            raise ValueError("is empty; write something after the colon, or leave the key out")
-        if len(text) > max_len:
-            raise ValueError(f"is too long ({len(text)} characters; at most {max_len})")
-        return text
-    return read
-
-
-def _pin_code(text: str) -> str:
-    text = text.strip()
-    if not re.fullmatch(r"\d{4,8}", text):
-        raise ValueError('must be 4 to 8 digits, in quotes so a leading 0 stays: pin: "0420"')
-    return text
-
-
-def _chord(text: str) -> str:
-    parts = [p.strip().lower() for p in text.split("+")]
-    mods = [p for p in parts[:-1] if p in _CHORD_MODIFIERS]
-    if len(parts) < 2 or len(mods) != len(parts) - 1 or not parts[-1] or parts[-1] in _CHORD_MODIFIERS:
-        raise ValueError(f'"{text}" is not a key chord; write modifiers and one key, e.g. ctrl+alt+q')
-    return "+".join(parts)
-
-
-def _fullscreen(text: str) -> bool | None:
-    if text.strip().lower() == "auto":
-        return None
-    try:
-        return _bool(text)
-    except ValueError:
-        raise ValueError(f'"{text}" is not auto, true or false') from None
-
-
-def _size(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", text)
-    if not m:
-        raise ValueError(f'"{text}" is not a size; write WIDTHxHEIGHT, e.g. 800x480')
-    return int(m.group(1)), int(m.group(2))
-
-
-def _rotation(text: str) -> int:
-    value = _int_in(0, 270)(text)
-    if value not in ROTATIONS:
-        raise ValueError(f"{value} is not a rotation; write 0, 90, 180 or 270")
-    return value
-
-
-def _gpio_pin(text: str) -> int:
-    return parse_pin(text.strip())
-
-
-def _bounce_ms(text: str) -> float:
-    low, high = BOUNCE_MS_RANGE
-    return float(_int_in(int(low), int(high), " ms")(text))
-
-
-def _action(text: str) -> Action | None:
-    return parse_action(text)
+#: Top-level keys that hold a single value.
+SCALARS: dict[str, Key] = {
+    "room": Key(V.text(60), "The room's name, shown on the picker and recorded with every session."),
+    "default_routine": Key(V.text(200), "The routine the picker offers first: a routine's file name "
+                                        "without .yaml, or its name."),
+    "default_length": Key(V.duration_in(60, 4 * 3600), "The session length offered first, e.g. 60m."),
+    "pin": Key(V.PIN_CODE, 'The PIN for settings and for leaving the kiosk: 4 to 8 digits, in quotes ("0420").'),
+    "exit_chord": Key(V.CHORD, "A key chord that also leaves the kiosk, e.g. ctrl+alt+q."),
+    "volume": Key(V.int_in(0, 100, " (percent)"), "Cue volume, 0 to 100 percent."),
+    "muted": Key(V.BOOL, "true mutes every cue."),
+    "spoken_prompts": Key(V.BOOL, "Speak each step's name and instruction as it starts."),
+    "practice_mode": Key(V.BOOL, "Show the teaching notes and the timing report, for students."),
+    "resume_max_age": Key(V.duration_in(60, 7 * 24 * 3600), "A session interrupted (power cut) longer ago "
+                                                            "than this is closed instead of resumed."),
+    "autosave": Key(V.duration_in(1, 60), "How often a running session is saved for resume."),
+    "data_dir": Key(V.FOLDER, "Where the session journal lives (relative to this file, or absolute)."),
+}
+#: Folders of the room's own routines: one folder, or a list of them.
+ROUTINES = Key(V.FOLDER, "Folders of the room's own routines, besides the shipped ones: one folder or a list.")
+DISPLAY: dict[str, Key] = {
+    "rotation": Key(V.ROTATION, "Screen rotation: 0, 90, 180 or 270."),
+    "brightness": Key(V.int_in(10, 100, " (percent)"), "Backlight, 10 to 100 percent."),
+    "fullscreen": Key(V.FULLSCREEN, "auto (full screen where the kiosk can own one), true or false."),
+    "size": Key(V.SIZE, "Window size when not full screen, WIDTHxHEIGHT."),
+}
+#: Cue sounds that can be switched off one by one (the names of the WAVs in sounds/).
+CUE_SWITCHES: dict[str, Key] = {name: Key(V.BOOL, f"false silences the {name} cue.") for name in CUE_NAMES}
+#: Function keys a USB / Bluetooth pedal may send, mapped to actions.
+KEYS: dict[str, Key] = {name.upper(): Key(V.ACTION, f"What {name.upper()} does.") for name in MAPPABLE_KEYS}
+PEDAL: dict[str, Key] = {
+    "pin": Key(V.GPIO_PIN, "The BCM GPIO number the pedal is wired to (17 is header pin 11). Required."),
+    "pull_up": Key(V.BOOL, "true: pedal wired to ground (the default); false: to 3V3."),
+    "hold_time": Key(V.duration_in(*HOLD_TIME_RANGE), "How long a press is before it counts as a hold."),
+    "bounce_ms": Key(V.BOUNCE_MS, "Contact chatter ignored, in milliseconds (0 to 50)."),
+}
+#: Pedal gestures mapped to actions; given, the map replaces the default {tap: advance, hold: toggle_pause}.
+GESTURES: dict[str, Key] = {name: Key(V.ACTION, f"What a {name.replace('_', ' ')} does.") for name in GESTURE_NAMES}
+#: Sections: their tables, with a line for people.
+SECTIONS: dict[str, tuple[dict[str, Key], str]] = {
+    "cues": (CUE_SWITCHES, "Single cue sounds switched off (false) or on."),
+    "display": (DISPLAY, "How the screen is driven."),
+    "keys": (KEYS, "Actions for pedals that send F13-F24 (the other pedal keys have fixed meanings)."),
+}
+PEDALS_HELP = "Foot switches on GPIO pins: a list of pedals, each with its pin and optionally its gestures."
+TOP_KEYS = (*SCALARS, "routines", *SECTIONS, "pedals")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,6 +170,14 @@ class _Reader:
             fields.check_known(known)
         return fields
 
+    def section(self, node: Node, what: str, table: Mapping[str, Key]) -> dict | None:
+        """The values of a mapping read through ``table``; None when it is not a mapping."""
+        fields = self.fields(node, what, table)
+        if fields is None:
+            return None
+        return {name: self.scalar(fields.get(name), f"{what}.{name}", table[name].value.read)
+                for name in fields.present(table)}
+
     def items(self, node: Node, what: str) -> list[Node] | None:
         if isinstance(node, ScalarNode) and node.style is None and node.value.strip() in ("", "[]"):
             return []
@@ -237,25 +189,6 @@ class _Reader:
 
 _BAD = object()
 
-#: Top-level keys read from a single value, with their readers.
-_SCALARS: dict[str, Callable[[str], object]] = {
-    "room": _text(60),
-    "default_routine": _text(200),
-    "default_length": _duration_in(60, 4 * 3600),
-    "pin": _pin_code,
-    "exit_chord": _chord,
-    "volume": _int_in(0, 100, " (percent)"),
-    "muted": _bool,
-    "spoken_prompts": _bool,
-    "practice_mode": _bool,
-    "resume_max_age": _duration_in(60, 7 * 24 * 3600),
-    "autosave": _duration_in(1, 60),
-}
-_DISPLAY = {"rotation": _rotation, "brightness": _int_in(10, 100, " (percent)"),
-            "fullscreen": _fullscreen, "size": _size}
-_PEDAL = {"pin": _gpio_pin, "pull_up": _bool, "hold_time": _duration_in(*HOLD_TIME_RANGE), "bounce_ms": _bounce_ms}
-TOP_KEYS = (*_SCALARS, "routines", "data_dir", "cues", "display", "pedals", "keys")
-
 
 def _read_file(root: Node, report: yamlsafe.Report, base: Path) -> dict:
     """Keyword arguments for :class:`RoomConfig` from the good values in the file."""
@@ -264,41 +197,30 @@ def _read_file(root: Node, report: yamlsafe.Report, base: Path) -> dict:
     if top is None:
         return {}
     out: dict = {}
-    for name, read in _SCALARS.items():
-        if name in top:
-            value = r.scalar(top.get(name), name, read)
-            if value is not _BAD:
-                out[name] = value
-    if "data_dir" in top:
-        value = r.scalar(top.get("data_dir"), "data_dir", _text(4096))
+    for name in top.present(SCALARS):
+        value = r.scalar(top.get(name), name, SCALARS[name].value.read)
         if value is not _BAD:
-            out["data_dir"] = (base / Path(value).expanduser()).resolve()
+            out[name] = (base / Path(value).expanduser()).resolve() if name == "data_dir" else value
     if "routines" in top:
         folders = _read_routines(r, top.get("routines"), base)
         if folders is not None:
             out["routines"] = folders
     if "cues" in top:
-        cues = r.fields(top.get("cues"), "cues", CUE_NAMES)
-        if cues is not None:
-            values = {name: r.scalar(cues.get(name), f"cues.{name}", _bool) for name in cues.present(CUE_NAMES)}
-            if _BAD not in values.values():
-                out["cues"] = {**RoomConfig().cues, **values}
+        cues = r.section(top.get("cues"), "cues", CUE_SWITCHES)
+        if cues is not None and _BAD not in cues.values():
+            out["cues"] = {**RoomConfig().cues, **cues}
     if "display" in top:
-        display = r.fields(top.get("display"), "display", _DISPLAY)
+        display = r.section(top.get("display"), "display", DISPLAY)
         if display is not None:
-            values = {name: r.scalar(display.get(name), f"display.{name}", _DISPLAY[name])
-                      for name in display.present(_DISPLAY)}
-            out["display"] = DisplayConfig(**{k: v for k, v in values.items() if v is not _BAD})
+            out["display"] = DisplayConfig(**{k: v for k, v in display.items() if v is not _BAD})
     if "pedals" in top:
         pedals = _read_pedals(r, top.get("pedals"))
         if pedals is not None:
             out["pedals"] = pedals
     if "keys" in top:
-        keys = r.fields(top.get("keys"), "keys", PEDAL_KEYS)
-        if keys is not None:
-            values = {name: r.scalar(keys.get(name), f"keys.{name}", _action) for name in keys.present(PEDAL_KEYS)}
-            if _BAD not in values.values():
-                out["keys"] = {k: v for k, v in values.items() if v is not None}
+        keys = r.section(top.get("keys"), "keys", KEYS)
+        if keys is not None and _BAD not in keys.values():
+            out["keys"] = {k: v for k, v in keys.items() if v is not None}
     return out
 
 
@@ -311,7 +233,7 @@ def _read_routines(r: _Reader, node: Node, base: Path) -> tuple[Path, ...] | Non
         return None
     folders = []
     for item in items:
-        text = r.scalar(item, "routines", _text(4096))
+        text = r.scalar(item, "routines", ROUTINES.value.read)
         if text is _BAD:
             return None
         folder = (base / Path(text).expanduser()).resolve()
@@ -322,62 +244,83 @@ def _read_routines(r: _Reader, node: Node, base: Path) -> tuple[Path, ...] | Non
 
 
 def _read_pedals(r: _Reader, node: Node) -> tuple[PedalConfig, ...] | None:
+    """The good pedals of the list; None (the default pedal stays) when there is no list or none is good.
+
+    A bad entry is reported and left out: the room's other pedals keep working.
+    """
     items = r.items(node, "pedals")
     if items is None:
         return None
     pedals: list[PedalConfig] = []
-    seen: dict[int, int] = {}
-    ok = True
+    seen: dict[int | str, int] = {}
     for index, item in enumerate(items):
         what = f"pedals[{index}]"
-        fields = r.fields(item, what, (*_PEDAL, "gestures"))
-        if fields is None or "pin" not in fields:
-            if fields is not None:
-                r.report.add(item, f"{what} has no pin", "add pin: 17 (the BCM number the pedal is wired to)")
-            ok = False
+        read = _read_pedal(r, item, what)
+        if read is None:
             continue
-        values = {name: r.scalar(fields.get(name), f"{what}.{name}", _PEDAL[name]) for name in fields.present(_PEDAL)}
-        if "gestures" in fields:
-            gestures = r.fields(fields.get("gestures"), f"{what}.gestures", GESTURE_NAMES)
-            if gestures is None:
-                values["gestures"] = _BAD
-            else:
-                mapped = {g: r.scalar(gestures.get(g), f"{what}.gestures.{g}", _action)
-                          for g in gestures.present(GESTURE_NAMES)}
-                values["gestures"] = (_BAD if _BAD in mapped.values()
-                                      else {g: a for g, a in mapped.items() if a is not None})
-        if _BAD in values.values():
-            ok = False
-            continue
-        key = values["pin"]
-        if key in seen:
-            r.report.add(fields.get("pin"), f"{what}.pin: pin {values['pin']} is already used by pedals[{seen[key]}]",
+        pedal, pin_node = read
+        if pedal.pin in seen:
+            r.report.add(pin_node, f"{what}.pin: pin {pedal.pin} is already used by pedals[{seen[pedal.pin]}]",
                          "each pedal needs its own pin")
-            ok = False
             continue
-        seen[key] = index
-        pedals.append(PedalConfig(**values))
-    return tuple(pedals) if ok else None
+        seen[pedal.pin] = index
+        pedals.append(pedal)
+    if items and not pedals:
+        return None
+    return tuple(pedals)
+
+
+def _read_pedal(r: _Reader, item: Node, what: str) -> tuple[PedalConfig, Node] | None:
+    """One pedal entry and its pin's node, or None when anything in it is wrong (each problem reported)."""
+    before = len(r.report)
+    fields = r.fields(item, what, (*PEDAL, "gestures"))
+    if fields is None:
+        return None
+    values = {name: r.scalar(fields.get(name), f"{what}.{name}", PEDAL[name].value.read)
+              for name in fields.present(PEDAL)}
+    if "gestures" in fields:
+        gestures = r.section(fields.get("gestures"), f"{what}.gestures", GESTURES)
+        values["gestures"] = {g: a for g, a in (gestures or {}).items() if a is not None}
+        if gestures is not None and not values["gestures"] and len(r.report) == before:
+            r.report.add(fields.get("gestures"), f"{what}.gestures maps no gesture to an action, "
+                         "so this pedal would do nothing", "map at least tap, for example {tap: advance}")
+    if "pin" not in fields:
+        r.report.add(item, f"{what} has no pin", "add pin: 17 (the BCM number the pedal is wired to)")
+    elif values.get("pull_up") is False and values["pin"] in FIXED_PULL_UP:
+        r.report.add(fields.get("pull_up"), f"{what}.pull_up: GPIO{values['pin']} (header pin "
+                     f"{header_pin(values['pin'])}) has a fixed pull-up",
+                     "wire that pedal to ground and set pull_up: true, or use another pin")
+    if len(r.report) > before:
+        return None
+    return PedalConfig(**values), fields.get("pin")
 
 
 # ---------------------------------------------------------------------------------------------
 # The environment: KIOSK_* variables override the file.
 
+def _scalar(name: str) -> tuple[str, Callable[[str], object]]:
+    return name, SCALARS[name].value.read
+
+
+def _display(name: str) -> tuple[str, Callable[[str], object]]:
+    return f"display.{name}", DISPLAY[name].value.read
+
+
 _ENV: dict[str, tuple[str, Callable[[str], object]]] = {
-    "KIOSK_ROOM": ("room", _SCALARS["room"]),
-    "KIOSK_DEFAULT_ROUTINE": ("default_routine", _SCALARS["default_routine"]),
-    "KIOSK_DEFAULT_LENGTH": ("default_length", _SCALARS["default_length"]),
-    "KIOSK_DATA_DIR": ("data_dir", lambda text: Path(_text(4096)(text)).expanduser()),
-    "KIOSK_PIN": ("pin", _pin_code),
-    "KIOSK_VOLUME": ("volume", _SCALARS["volume"]),
-    "KIOSK_MUTED": ("muted", _bool),
-    "KIOSK_SPOKEN_PROMPTS": ("spoken_prompts", _bool),
-    "KIOSK_PRACTICE_MODE": ("practice_mode", _bool),
-    "KIOSK_RESUME_MAX_AGE": ("resume_max_age", _SCALARS["resume_max_age"]),
+    "KIOSK_ROOM": _scalar("room"),
+    "KIOSK_DEFAULT_ROUTINE": _scalar("default_routine"),
+    "KIOSK_DEFAULT_LENGTH": _scalar("default_length"),
+    "KIOSK_DATA_DIR": ("data_dir", lambda text: Path(V.FOLDER.read(text)).expanduser()),
+    "KIOSK_PIN": _scalar("pin"),
+    "KIOSK_VOLUME": _scalar("volume"),
+    "KIOSK_MUTED": _scalar("muted"),
+    "KIOSK_SPOKEN_PROMPTS": _scalar("spoken_prompts"),
+    "KIOSK_PRACTICE_MODE": _scalar("practice_mode"),
+    "KIOSK_RESUME_MAX_AGE": _scalar("resume_max_age"),
     "KIOSK_ROUTINES": ("routines", lambda text: tuple(Path(p).expanduser() for p in text.split(os.pathsep) if p)),
-    "KIOSK_FULLSCREEN": ("display.fullscreen", _fullscreen),
-    "KIOSK_ROTATION": ("display.rotation", _rotation),
-    "KIOSK_BRIGHTNESS": ("display.brightness", _DISPLAY["brightness"]),
+    "KIOSK_FULLSCREEN": _display("fullscreen"),
+    "KIOSK_ROTATION": _display("rotation"),
+    "KIOSK_BRIGHTNESS": _display("brightness"),
 }
 ENV_VARS = ("KIOSK_CONFIG", *_ENV)
 

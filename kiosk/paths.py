@@ -9,3 +9,4 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUTINES_DIR = ROOT / "routines"
 SOUNDS_DIR = ROOT / "sounds"
 SCHEMA_FILE = ROOT / "schema" / "routine.schema.json"
+ROOM_SCHEMA_FILE = ROOT / "schema" / "room.schema.json"

@@ -10,15 +10,14 @@ Routine files and the room configuration are read through here. What is refused,
 
 The result is a tree of PyYAML nodes with exact marks; nothing is resolved the YAML 1.1 way, so a
 reader takes the raw text of a scalar (``1:30`` stays ``"1:30"``, ``No`` stays ``"No"``). The
-:class:`Report` collects problems and :class:`Fields` walks a mapping with known keys.
+:class:`Report` collects problems; :mod:`kiosk.yamlnodes` walks the nodes (its helpers are
+importable from here too).
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Iterable
 
 import yaml
 from yaml.events import (
@@ -32,6 +31,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk.errors import Problem
+from kiosk.yamlnodes import Fields, describe, mapping, scalar_text, shorten, to_plain
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -58,23 +58,6 @@ def position(where: Node | yaml.Mark | None) -> tuple[int, int]:
         return 0, 0
     mark = where.start_mark if isinstance(where, Node) else where
     return mark.line + 1, mark.column + 1
-
-
-def describe(node: Node) -> str:
-    """What a node is, in words a person who wrote it would use."""
-    if isinstance(node, MappingNode):
-        return "a mapping (key: value lines)"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    if node.value == "":
-        return "nothing"
-    return f'"{shorten(node.value)}"'
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    """``text`` cut to ``limit`` characters for a message, on one line."""
-    text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Report:
@@ -320,13 +303,8 @@ def compose(text: str, report: Report, *, max_depth: int = MAX_DEPTH) -> Node | 
     return node
 
 
-def load_nodes(
-    source: bytes | str,
-    report: Report,
-    *,
-    max_bytes: int = MAX_BYTES,
-    max_depth: int = MAX_DEPTH,
-) -> Node | None:
+def load_nodes(source: bytes | str, report: Report, *, max_bytes: int = MAX_BYTES,
+               max_depth: int = MAX_DEPTH) -> Node | None:
     """Bytes or text to the root node, or ``None`` when a problem stops reading (all are in ``report``)."""
     text = decode(source, report, max_bytes=max_bytes)
     if text is None:
@@ -339,132 +317,15 @@ def load_nodes(
     return compose(text, report, max_depth=max_depth)
 
 
-def load_file(
-    path: str | os.PathLike[str],
-    report: Report,
-    *,
-    max_bytes: int = MAX_BYTES,
-    max_depth: int = MAX_DEPTH,
-) -> Node | None:
+def load_file(path: str | os.PathLike[str], report: Report, *, max_bytes: int = MAX_BYTES,
+              max_depth: int = MAX_DEPTH) -> Node | None:
     """:func:`load_nodes` on a file, refusing it before parsing when it is over ``max_bytes``."""
     data = read_capped(path, report, max_bytes=max_bytes)
-    if data is None:
-        return None
-    return load_nodes(data, report, max_bytes=max_bytes, max_depth=max_depth)
-
-
-# ---------------------------------------------------------------------------------------------
-# Walking nodes
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """``did you mean "steps"?`` for a near miss, else a list of what is allowed."""
-    choices = list(choices)
-    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
-    if close:
-        return f'did you mean "{close[0]}"?'
-    return "allowed here: " + ", ".join(choices)
-
-
-class Fields:
-    """A mapping node read as fields: duplicates and unknown keys reported, values looked up by name.
-
-    Keys are compared by their raw text. A duplicate is reported at the second key and ignored.
-    """
-
-    def __init__(self, node: MappingNode, report: Report, what: str):
-        self.node = node
-        self.report = report
-        self.what = what
-        self.keys: dict[str, ScalarNode] = {}
-        self.values: dict[str, Node] = {}
-        for key, value in node.value:
-            if not isinstance(key, ScalarNode):
-                report.add(key, f"a key in {what} must be a word, not {describe(key)}")
-                continue
-            name = key.value
-            if name in self.keys:
-                first = self.keys[name].start_mark.line + 1
-                report.add(key, f'duplicate key "{shorten(name)}" in {what} (first on line {first})',
-                           "keep one of them")
-                continue
-            self.keys[name] = key
-            self.values[name] = value
-
-    def check_known(self, known: Iterable[str]) -> None:
-        """Report every key not in ``known``, with a "did you mean"."""
-        known = list(known)
-        for name, key in self.keys.items():
-            if name not in known:
-                self.report.add(key, f'unknown key "{shorten(name)}" in {self.what}', did_you_mean(name, known))
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.values
-
-    def get(self, name: str) -> Node | None:
-        return self.values.get(name)
-
-    def key(self, name: str) -> ScalarNode | None:
-        return self.keys.get(name)
-
-    def present(self, names: Iterable[str]) -> list[str]:
-        """Which of ``names`` are here, in file order."""
-        wanted = set(names)
-        return [name for name in self.keys if name in wanted]
-
-
-def mapping(node: Node, report: Report, what: str) -> Fields | None:
-    """``Fields`` of ``node`` if it is a mapping; otherwise report and return ``None``."""
-    if isinstance(node, MappingNode):
-        return Fields(node, report, what)
-    report.add(node, f"{what} must be a mapping (key: value lines), not {describe(node)}")
-    return None
-
-
-def scalar_text(node: Node, report: Report, what: str, *, max_len: int, required: bool = True) -> str | None:
-    """The raw text of a scalar, stripped; ``None`` (reported) if not text, empty or too long."""
-    if not isinstance(node, ScalarNode):
-        report.add(node, f"{what} must be text, not {describe(node)}")
-        return None
-    text = node.value.strip()
-    if required and not text:
-        report.add(node, f"{what} is empty", "write something after the colon, or leave the key out")
-        return None
-    if len(text) > max_len:
-        report.add(node, f"{what} is too long ({len(text)} characters; at most {max_len})", "shorten it")
-        return None
-    return text
-
-
-def to_plain(node: Node):
-    """Nodes to Python data the way a YAML 1.2 reader (an editor) sees them: for schema checks."""
-    if isinstance(node, MappingNode):
-        return {to_plain(k): to_plain(v) for k, v in node.value}
-    if isinstance(node, SequenceNode):
-        return [to_plain(item) for item in node.value]
-    value = node.value
-    if node.style is None:
-        if value in ("", "~", "null", "Null", "NULL"):
-            return None
-        if value in ("true", "True", "TRUE"):
-            return True
-        if value in ("false", "False", "FALSE"):
-            return False
-        body = value[1:] if value[:1] in "+-" else value
-        if body.isdigit() and body.isascii() and len(body) < 100:
-            return int(value)
-        try:
-            if any(c.isdigit() for c in value) and "_" not in value:
-                number = float(value)
-                if value.strip().lower() not in ("inf", "+inf", "-inf", "nan"):
-                    return number
-        except ValueError:
-            pass
-    return value
+    return None if data is None else load_nodes(data, report, max_bytes=max_bytes, max_depth=max_depth)
 
 
 __all__ = [
     "CORE_TAGS", "MAX_BYTES", "MAX_DEPTH", "Fields", "Report", "compose", "decode", "describe",
-    "did_you_mean", "load_file", "load_nodes", "mapping", "position", "read_capped", "scalar_text",
+    "load_file", "load_nodes", "mapping", "position", "read_capped", "scalar_text",
     "shorten", "to_plain", "check_characters",
 ]

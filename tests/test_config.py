@@ -101,7 +101,7 @@ class TestGoodFiles:
 BAD = [
     ("volume: 140\n", 1, 9, "volume: 140 is out of range", "volume", 50),
     ("volume: loud\n", 1, 9, 'not a whole number', "volume", 50),
-    ("muted: maybe\n", 1, 8, '"maybe" is not yes or no', "muted", False),
+    ("muted: maybe\n", 1, 8, 'muted: must be true or false, not "maybe"', "muted", False),
     ("pin: 12ab\n", 1, 6, "4 to 8 digits", "pin", None),
     ("default_length: 60\n", 1, 17, "has no unit", "default_length", None),
     ("exit_chord: q\n", 1, 13, "not a key chord", "exit_chord", None),

@@ -144,20 +144,15 @@ Check = Callable[[Context], list[Finding]]
 
 def all_checks() -> list[tuple[str, Check]]:
     """Every check in the order the report lists them."""
-    from kiosk.doctor import devices, display, service
+    from kiosk.doctor import devices, display, overrides, service
 
     return [
-        ("config", service.check_config),
-        ("user", service.check_user),
-        ("gpu", display.check_gpu),
-        ("input", display.check_input),
-        ("touch", display.check_touch_providers),
-        ("screen", display.check_screen_blanking),
-        ("audio", devices.check_audio),
-        ("gpio", devices.check_gpio),
-        ("data", service.check_data_dir),
-        ("service", service.check_service),
-        ("watchdog", service.check_watchdog),
+        ("config", service.check_config), ("user", service.check_user),
+        ("gpu", display.check_gpu), ("input", display.check_input),
+        ("touch", display.check_touch_providers), ("screen", display.check_screen_blanking),
+        ("audio", devices.check_audio), ("gpio", devices.check_gpio),
+        ("data", service.check_data_dir), ("settings", overrides.check_settings),
+        ("service", service.check_service), ("watchdog", service.check_watchdog),
     ]
 
 

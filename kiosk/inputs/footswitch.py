@@ -32,12 +32,11 @@ from kiosk.inputs.gestures import (
     Gesture,
     PedalLogic,
 )
-from kiosk.inputs.pedals import DEFAULT_GESTURES, PEDAL_KEYS, PedalConfig, parse_pedals
+from kiosk.inputs.pedals import DEFAULT_GESTURES, PedalConfig
 from kiosk.inputs.validation import parse_action, parse_pin
 
 __all__ = [
-    "DEFAULT_GESTURES", "PEDAL_KEYS", "FootSwitch", "PedalConfig", "open_pedals", "parse_pedals",
-    "parse_pin",
+    "DEFAULT_GESTURES", "FootSwitch", "PedalConfig", "open_pedals", "parse_pin",
 ]
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from kiosk.inputs.actions import Action
-from kiosk.inputs.validation import Problems, Where, did_you_mean, parse_action
 
 #: Kivy key codes (``Keyboard.keycodes``) of the keys with a fixed meaning.
 KIVY_CODES: dict[str, int] = {
@@ -59,37 +58,6 @@ def key_name(key: int, scancode: int | None = None) -> str | None:
     if scancode == _SCANCODE_PAUSE or key in (_KIVY_SDL2_PAUSE, _SDLK_SCANCODE_MASK | _SCANCODE_PAUSE):
         return "pause"
     return _CODE_TO_NAME.get(key)
-
-
-def parse_key_map(raw: object, where: Where = ("keys",)) -> dict[str, Action]:
-    """The room config's ``keys`` mapping (``{F13: advance, F14: back}``) checked and normalised.
-
-    Keys F13-F24 in any case; values are action names or null. Raises
-    :class:`~kiosk.inputs.validation.InputConfigError` listing every problem with its key path.
-    """
-    problems = Problems()
-    mapped: dict[str, Action] = {}
-    if raw is None:
-        return mapped
-    if not isinstance(raw, Mapping):
-        problems.add(where, "expected a mapping of keys F13-F24 to actions, for example {F13: advance}")
-        problems.raise_if_any()
-    for name, value in raw.items():  # type: ignore[union-attr]
-        key = str(name).strip().lower()
-        if key not in MAPPABLE_KEYS:
-            hint = did_you_mean(key, MAPPABLE_KEYS)
-            problems.add((*where, name), f'"{name}" cannot be mapped{hint}; only F13 to F24 can: the other pedal '
-                         "keys have fixed meanings")
-            continue
-        try:
-            action = parse_action(value)
-        except ValueError as exc:
-            problems.add((*where, name), str(exc))
-            continue
-        if action is not None:
-            mapped[key] = action
-    problems.raise_if_any()
-    return mapped
 
 
 class KeyMap:

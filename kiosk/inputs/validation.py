@@ -1,77 +1,24 @@
-"""Checking the inputs part of the room config (pedals, pedal keys) before any hardware is touched.
+"""Names in the inputs part of the room config: actions and GPIO pins, checked before any pin is opened.
 
-The room config loader (kiosk/config.py) owns the file and its line numbers; these checks see
-plain values and name the offending key by its path (``("pedals", 0, "gestures", "tap")``), so
-the loader can turn every problem into ``FILE:LINE:COL``.
+Pure (no gpiozero): the room config reader (kiosk/config.py) and the foot switch both use them, so
+a pin or action is understood, and refused, the same way everywhere.
 """
 
 from __future__ import annotations
 
-import difflib
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from kiosk.inputs.actions import ACTION_NAMES, Action
+from kiosk.vocabulary import did_you_mean
 
-Where = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """One bad value: ``where`` is the key path from the top of the room config."""
-
-    where: Where
-    message: str
-
-    def __str__(self) -> str:
-        return f"{dotted(self.where)}: {self.message}"
-
-
-class InputConfigError(ValueError):
-    """The pedals or keys part of the room config has problems; ``problems`` lists every one."""
-
-    def __init__(self, problems: Sequence[FieldProblem]):
-        self.problems = tuple(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
-
-
-class Problems:
-    """Collects every problem of one config section, so a person fixes them all in one go."""
-
-    def __init__(self) -> None:
-        self.items: list[FieldProblem] = []
-
-    def add(self, where: Where, message: str) -> None:
-        self.items.append(FieldProblem(tuple(where), message))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise InputConfigError(self.items)
-
-
-def dotted(where: Where) -> str:
-    """``("pedals", 0, "pin")`` -> ``pedals[0].pin``."""
-    text = ""
-    for part in where:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def did_you_mean(word: str, choices: Sequence[str]) -> str:
-    """`` (did you mean "tap"?)`` when something close exists, else ``""``."""
-    word = word.lower()
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    close = close or [c for c in choices if len(word) >= 3 and word in c][:1]
-    return f' (did you mean "{close[0]}"?)' if close else ""
+#: What maps a key or gesture to nothing (YAML null written out, or the word none).
+NO_ACTION_WORDS = ("", "~", "null", "none")
 
 
 def parse_action(value: object) -> Action | None:
-    """An action name from the config; ``None`` (YAML ``null`` or ``none``) maps nothing.
+    """An action name from the config; ``None``, ``null``, ``~``, ``none`` or nothing maps nothing.
 
     Raises ValueError naming the actions there are.
     """
-    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+    if value is None or (isinstance(value, str) and value.strip().lower() in NO_ACTION_WORDS):
         return None
     if isinstance(value, Action):
         return value
@@ -81,17 +28,13 @@ def parse_action(value: object) -> Action | None:
     if name in ACTION_NAMES:
         return Action(name)
     raise ValueError(
-        f'unknown action "{value}"{did_you_mean(name, ACTION_NAMES)}; use one of: {", ".join(ACTION_NAMES)}'
+        f'unknown action "{value}"{_near(name)}; use one of: {", ".join(ACTION_NAMES)}'
     )
 
 
-def parse_number(value: object, what: str, low: float, high: float, unit: str) -> float:
-    """A plain number within ``[low, high]``; booleans and text are refused with the range."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{what} must be a number of {unit} from {low:g} to {high:g}, not {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{what} must be from {low:g} to {high:g} {unit}, not {value:g}")
-    return float(value)
+def _near(name: str) -> str:
+    hint = did_you_mean(name, ACTION_NAMES, None)
+    return f" ({hint})" if hint else ""
 
 
 #: The Pi's 40-pin header (every model since the B+): header pin -> BCM GPIO number.

@@ -57,7 +57,7 @@ VALUES = {
     "text": f"A line of text, up to {MAX_TEXT} characters.",
     "note": f"A paragraph, up to {MAX_NOTE} characters.",
     "word": f"One word, up to {MAX_WORD} characters.",
-    "bool": "true or false.",
+    "bool": "true or false (yes / no and on / off also read).",
     "pace": " or ".join(PACES) + ".",
     "duration": "A length of time with a unit: 90s, 5m, 1m30s, 1h, or a clock 1:30.",
     "window": "A fixed duration or a window low-high; the unit may be written once at the end (5-6m, 2-3 min,"

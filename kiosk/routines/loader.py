@@ -24,6 +24,7 @@ from kiosk.routines.format import (
 )
 from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Item, Kind, Pace, Routine, Side, Step
 from kiosk.routines.values import ValueReader
+from kiosk.vocabulary import did_you_mean
 from kiosk.yamlsafe import Fields, Report, describe, mapping, shorten
 
 MAX_BYTES = yamlsafe.MAX_BYTES
@@ -272,7 +273,7 @@ class _Reader(ValueReader):
                 continue
             if text not in SIDES:
                 self.report.add(item, f'unknown side "{shorten(text)}"',
-                                yamlsafe.did_you_mean(text, SIDES).replace("allowed here", "sides are"))
+                                did_you_mean(text, SIDES, "sides are: "))
             elif text in sides:
                 self.report.add(item, f'side "{text}" is listed twice', "list each side once")
             else:

@@ -14,6 +14,7 @@ from kiosk.routines.format import (
     SOUND_CUES, STEP, TOP, UNTIL, VALUES, VERSION, WORD, Key,
 )
 from kiosk.routines.model import SIDES
+from kiosk.vocabulary import bool_schema
 
 SCHEMA_ID = "https://github.com/session-kiosk/session-kiosk/schema/routine.schema.json"
 
@@ -43,7 +44,7 @@ def _values() -> dict[str, dict[str, Any]]:
         "text": _text(MAX_TEXT),
         "note": _text(MAX_NOTE),
         "word": {"type": "string", "minLength": 1, "maxLength": MAX_WORD},
-        "bool": {"type": "boolean"},
+        "bool": bool_schema(),
         "pace": {"enum": list(PACES)},
         "duration": {"type": "string", "pattern": written["duration"]},
         "window": {"type": "string", "pattern": written["window"]},

@@ -6,7 +6,6 @@ column of the value, and a hint), so the loader can go on and list every problem
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -19,10 +18,8 @@ from kiosk.routines.format import (
     MAX_SECONDS, MAX_SOUND_PATH, MAX_STEPS, MAX_WORD, SOUND_CUES, SOUND_SUFFIX, UNTIL, Key,
 )
 from kiosk.routines.model import Count, Window
+from kiosk.vocabulary import did_you_mean, parse_bool
 from kiosk.yamlsafe import Fields, Report, shorten
-
-_TRUE = ("true", "True", "TRUE")
-_FALSE = ("false", "False", "FALSE")
 
 
 class ValueReader:
@@ -83,7 +80,7 @@ class ValueReader:
             return None
         if text not in choices:
             self.report.add(f.get(key), f'{key} must be {" or ".join(choices)}, not "{shorten(text)}"',
-                            yamlsafe.did_you_mean(text, choices) if _close(text, choices) else "")
+                            did_you_mean(text, choices, None))
             return None
         return text
 
@@ -91,12 +88,11 @@ class ValueReader:
         text = self._value_text(f, key)
         if text is None:
             return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        self.report.add(f.get(key), f'{key} must be true or false, not "{shorten(text)}"')
-        return None
+        try:
+            return parse_bool(text)
+        except ValueError as exc:
+            self.report.add(f.get(key), f"{key} {exc}")
+            return None
 
 
     def _pair(self, f: Fields, key: str, parse: Callable[[str], tuple[Any, Any]]) -> tuple[Any, Any] | None:
@@ -152,13 +148,9 @@ class ValueReader:
                 return None
             return str(target)
         if text not in SOUND_CUES:
-            near = difflib.get_close_matches(text, SOUND_CUES, n=1)
-            hint = f'did you mean "{near[0]}"?' if near else "use one of " + ", ".join(SOUND_CUES)
+            hint = did_you_mean(text, SOUND_CUES, "use one of ")
             self.report.add(node, f'"{shorten(text)}" is not a sound cue name or a .wav file',
                             hint + " (or a path such as sounds/bell.wav)")
             return None
         return text
 
-
-def _close(text: str, choices: tuple[str, ...]) -> bool:
-    return bool(difflib.get_close_matches(text.lower(), choices, n=1, cutoff=0.6))

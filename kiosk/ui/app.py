@@ -75,7 +75,7 @@ class KioskApp(App):
         self.library = services.library
         self.title = "Session kiosk"
         self.practice = bool(services.settings.get("practice_mode", False))
-        self.room_name = services.settings.get("room", "") or ""
+        self.room_name = services.config.room
         self._frame_event = None
         self._deadline_event = None
         self._armed_for: float | None = None
@@ -392,7 +392,7 @@ class KioskApp(App):
 
     def _is_exit_chord(self, key: int, modifiers) -> bool:
         """The room's exit chord (``exit_chord: ctrl+alt+q``): the other deliberate way out."""
-        chord = self.services.settings.get("exit_chord") or ""
+        chord = self.services.config.exit_chord or ""
         if not chord:
             return False
         *mods, name = chord.split("+")

@@ -245,7 +245,7 @@ class PinScreen(Screen):
             self.entered = self.entered[:-1]
             return
         self.entered = (self.entered + digit)[:12]
-        pin = App.get_running_app().services.settings.get("pin") or ""
+        pin = App.get_running_app().services.config.pin or ""
         if len(self.entered) >= max(4, len(pin)):
             if hmac.compare_digest(self.entered, pin or "0000"):
                 App.get_running_app()._go(self.next_screen)

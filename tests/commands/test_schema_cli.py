@@ -22,14 +22,14 @@ def test_prints_the_routine_schema_as_shipped(capsys):
 def test_write_replaces_the_shipped_file(tmp_path, monkeypatch, capsys):
     target = tmp_path / "routine.schema.json"
     target.write_text("{}\n", encoding="utf-8")
-    monkeypatch.setattr(command, "SCHEMA_DIR", tmp_path)
+    monkeypatch.setattr("kiosk.paths.SCHEMA_FILE", target)
     assert main(["schema", "routine", "--write"]) == 0
     assert target.read_text(encoding="utf-8") == SCHEMA_FILE.read_text(encoding="utf-8")
     assert capsys.readouterr().out == f"wrote {target}\n"
 
 
 def test_an_unwritable_folder_is_one_clear_line(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(command, "SCHEMA_DIR", tmp_path / "no-such-folder")
+    monkeypatch.setattr("kiosk.paths.SCHEMA_FILE", tmp_path / "no-such-folder" / "routine.schema.json")
     assert main(["schema", "routine", "--write"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("kiosk schema: cannot write ") and "no-such-folder" in err and "Traceback" not in err

@@ -149,3 +149,26 @@ class TestOffThePi:
         shutil.rmtree(machine.root / "run/systemd")
         results = findings(machine)
         assert {f.status for f in results if f.check in ("service", "watchdog")} == {SKIP}
+
+
+class TestKioskSettings:
+    def test_no_overrides_says_room_yaml_decides(self, machine):
+        [finding] = [f for f in findings(machine) if f.check == "settings"]
+        assert finding.status == OK
+        assert finding.message == "no values overridden on this kiosk: /etc/kiosk/room.yaml decides them all"
+
+    def test_each_value_this_kiosk_overrides_is_listed_with_both_values(self, machine):
+        machine.write("/etc/kiosk/room.yaml", "room: Test room\nvolume: 40\n")
+        machine.write("/var/lib/kiosk/settings.json", json.dumps({
+            "volume": {"value": 20, "room": 40}, "practice_mode": {"value": True, "room": False},
+            "brightness": {"value": 30, "room": 90},  # room.yaml says 100 now: no longer in force
+        }))
+        found = [f for f in findings(machine) if f.check == "settings"]
+        assert [f.message for f in found] == [
+            "this kiosk overrides volume: 20 here, 40 in /etc/kiosk/room.yaml",
+            "this kiosk overrides practice_mode: on here, off in /etc/kiosk/room.yaml",
+        ]
+        assert all(f.status == OK and "gives way when" in f.fix for f in found)
+        code, text = cli(machine)
+        assert code == 0 and "this kiosk overrides volume: 20 here, 40 in /etc/kiosk/room.yaml" in text
+        assert json.loads((machine.root / "var/lib/kiosk/settings.json").read_text())["brightness"]["value"] == 30

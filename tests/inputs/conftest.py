@@ -18,3 +18,18 @@ def mock_factory():
     finally:
         factory.reset()
         Device.pin_factory = saved
+
+
+@pytest.fixture
+def room_config(tmp_path):
+    """``room_config(yaml_text)`` -> (RoomConfig, problems): the text read as a room.yaml, no environment."""
+    import textwrap
+
+    from kiosk.config import load_config
+
+    def read(text: str):
+        path = tmp_path / "room.yaml"
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return load_config(path, {})
+
+    return read

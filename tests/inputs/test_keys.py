@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.inputs.actions import Action
-from kiosk.inputs.keys import KeyMap, key_name, parse_key_map
-from kiosk.inputs.validation import InputConfigError
+from kiosk.inputs.keys import KeyMap, key_name
 
 SDLK = 1 << 30  # SDL key codes of keys without a character: the scancode with this bit set
 
@@ -95,41 +94,52 @@ class TestFunctionKeys:
         assert KeyMap().key_down(SDLK | (104 + n - 13), 104 + n - 13) is None
 
     @pytest.mark.parametrize("n", range(13, 25))
-    def test_f13_to_f24_from_the_room_config(self, n):
-        keys = KeyMap(parse_key_map({f"F{n}": "back"}))
+    def test_f13_to_f24_from_the_room_config(self, room_config, n):
+        config, problems = room_config(f"keys: {{F{n}: back}}\n")
+        assert problems == []
+        keys = KeyMap(config.keys)
         assert keys.key_down(SDLK | (104 + n - 13), 104 + n - 13) is Action.BACK  # as SDL2 sends it
         assert key_name(0, 104 + n - 13) == f"f{n}"  # known by scancode alone
 
-    def test_a_whole_pedal_on_function_keys(self):
-        keys = KeyMap(parse_key_map({"F13": "back", "f14": "advance", "F15": "toggle_pause", "F16": "extend"}))
+    def test_a_whole_pedal_on_function_keys(self, room_config):
+        config, problems = room_config("keys: {F13: back, F14: advance, F15: toggle_pause, F16: extend}\n")
+        assert problems == []
+        keys = KeyMap(config.keys)
         got = [keys.key_down(SDLK | sc, sc) for sc in (104, 105, 106, 107)]
         assert got == [Action.BACK, Action.ADVANCE, Action.TOGGLE_PAUSE, Action.EXTEND]
 
-    def test_null_leaves_a_key_unmapped(self):
-        assert parse_key_map({"F13": None, "F14": "extend"}) == {"f14": Action.EXTEND}
+    @pytest.mark.parametrize("nothing", ["null", "~", "none", ""])
+    def test_null_leaves_a_key_unmapped(self, room_config, nothing):
+        config, problems = room_config(f"keys:\n  F13: {nothing}\n  F14: extend\n")
+        assert problems == []
+        assert config.keys == {"F14": Action.EXTEND}
 
     @pytest.mark.parametrize(
-        "raw,where,words",
+        "text,at,message,hint",
         [
-            ({"F12": "advance"}, ("keys", "F12"), ["only F13 to F24"]),
-            ({"space": "back"}, ("keys", "space"), ["fixed meanings"]),
-            ({"F13": "pause"}, ("keys", "F13"), ['unknown action "pause"', "toggle_pause"]),
-            ({"F13": 3}, ("keys", "F13"), ["action name"]),
-            (["F13"], ("keys",), ["mapping"]),
+            ("keys: {F12: advance}\n", (1, 8), 'unknown key "F12" in keys', "allowed here: F13, F14"),
+            ("keys: {space: back}\n", (1, 8), 'unknown key "space" in keys', "allowed here: F13, F14"),
+            ("keys: {f14: back}\n", (1, 8), 'unknown key "f14" in keys', 'did you mean "F14"?'),
+            ("keys: {F13: pause}\n", (1, 13), 'keys.F13: unknown action "pause" (did you mean "toggle_pause"?); '
+                                             "use one of: advance, back, toggle_pause, extend", ""),
+            ("keys: {F13: 3}\n", (1, 13), 'keys.F13: unknown action "3"; use one of:', ""),
+            ("keys: [F13]\n", (1, 7), "keys must be a mapping (key: value lines), not a list", ""),
         ],
+        ids=["f12", "fixed-key", "lower-case", "unknown-action", "not-an-action", "not-a-mapping"],
     )
-    def test_mistakes_name_the_key_and_the_fix(self, raw, where, words):
-        with pytest.raises(InputConfigError) as caught:
-            parse_key_map(raw)
-        [problem] = caught.value.problems
-        assert problem.where == where
-        for word in words:
-            assert word in problem.message
+    def test_mistakes_name_the_key_and_the_fix(self, room_config, text, at, message, hint):
+        config, problems = room_config(text)
+        [problem] = problems
+        assert (problem.line, problem.col) == at
+        assert problem.message.startswith(message), problem.message
+        assert hint in problem.hint
+        assert config.keys == {}  # a bad keys section maps nothing: the fixed pedal keys still work
 
-    def test_every_mistake_is_reported_at_once(self):
-        with pytest.raises(InputConfigError) as caught:
-            parse_key_map({"F1": "advance", "F13": "jump", "F14": "back"})
-        assert [p.where for p in caught.value.problems] == [("keys", "F1"), ("keys", "F13")]
+    def test_every_mistake_is_reported_at_once(self, room_config):
+        _, problems = room_config("keys: {F1: advance, F13: jump, F14: back}\n")
+        assert [(p.col, p.message.split(":")[0]) for p in problems] == [
+            (8, 'unknown key "F1" in keys'), (26, "keys.F13"),
+        ]
 
     def test_keymap_refuses_keys_that_are_not_f13_to_f24(self):
         with pytest.raises(ValueError):

@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft7Validator, Draft202012Validator
 
-from kiosk import yamlsafe
 from kiosk.audio.cues import CUES
 from kiosk.commands.schema import schema_text
 from kiosk.errors import RoutineError
@@ -16,6 +14,8 @@ from kiosk.paths import ROUTINES_DIR, SCHEMA_FILE
 from kiosk.routines.format import BLOCK, STEP, TOP
 from kiosk.routines.loader import load_routine, load_routine_text
 from kiosk.routines.schema import routine_schema
+from tests.support.editor import DRAFTS, as_editor_sees
+from tests.support.editor import validator as editor_validator
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "routines"
 
@@ -36,25 +36,10 @@ STRUCTURAL = {
 MEANING = {"duplicate-keys.yaml", "zero-durations.yaml", "window-reversed.yaml", "too-many-steps.yaml"}
 
 
-@pytest.fixture(scope="module", params=["2020-12", "draft-07"])
+@pytest.fixture(scope="module", params=DRAFTS)
 def validator(request):
     """The schema as written, and as VS Code's YAML extension reads it (draft-07 rules)."""
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    if request.param == "draft-07":
-        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-        cls = Draft7Validator
-    else:
-        cls = Draft202012Validator
-    cls.check_schema(schema)
-    return cls(schema)
-
-
-def as_editor_sees(source: str | bytes):
-    """The document as YAML 1.2 data, the way an editor's YAML extension hands it to the schema."""
-    report = yamlsafe.Report("<test>")
-    node = yamlsafe.load_nodes(source, report)
-    assert node is not None, report.problems
-    return yamlsafe.to_plain(node)
+    return editor_validator(SCHEMA_FILE, request.param)
 
 
 def good_files() -> list[Path]:
@@ -186,3 +171,19 @@ class TestGenerated:
             load_routine_text(text)
         problems = [p for p in caught.value.problems if p.message.endswith(f'has no "{k.name}"')]
         assert problems and problems[0].hint == k.missing
+
+
+class TestYesNo:
+    """Routines and the room config read yes / no alike, and the editor agrees with the kiosk."""
+
+    @pytest.mark.parametrize("word", ["true", "yes", "On", "false", "no", "OFF"])
+    def test_every_word_the_loader_reads_passes_the_schema(self, word, validator):
+        text = f"version: 1\nname: T\nspeak: {word}\nsteps:\n  - name: A\n    time: 1m\n"
+        load_routine_text(text)
+        assert validator.is_valid(as_editor_sees(text))
+
+    def test_a_word_the_loader_refuses_fails_the_schema(self, validator):
+        text = "version: 1\nname: T\nspeak: maybe\nsteps:\n  - name: A\n    time: 1m\n"
+        with pytest.raises(RoutineError, match='speak must be true or false, not "maybe"'):
+            load_routine_text(text)
+        assert not validator.is_valid(as_editor_sees(text))

@@ -114,6 +114,7 @@ def kiosk(kivy_window, tmp_path):
     from kivy.core.window import Window
 
     from kiosk.app import attach_journal, build_services
+    from kiosk.config import RoomConfig
     from kiosk.engine.clock import FakeClock
     from kiosk.ui.app import KioskApp
 
@@ -124,10 +125,13 @@ def kiosk(kivy_window, tmp_path):
         args = argparse.Namespace(routines=[str(p) for p in routines], routine=routine and str(routine),
                                   length=length, skip=list(skip), data_dir=str(tmp_path / "data"))
         clock = FakeClock(1000.0)
-        services = build_services(args, clock=clock)
+        # The room's name, PIN and exit chord come from the room config; the rest are kiosk settings.
+        room = {k: v for k, v in (settings or {}).items() if k in ("room", "pin", "exit_chord")}
+        services = build_services(args, clock=clock, config=RoomConfig(**room))
         attach_journal(services, None, tmp_path / "data")
         for key, value in (settings or {}).items():
-            services.settings.set(key, value)
+            if key not in room:
+                services.settings.set(key, value)
         Window.size = size
         app = KioskApp(services)
         app._run_prepare()

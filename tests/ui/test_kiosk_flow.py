@@ -290,7 +290,8 @@ class TestSettings:
         import json
 
         saved = json.loads(d.app.services.settings.path.read_text())
-        assert saved["volume"] == 20 and saved["practice_mode"] is True
+        # Each kept with the room value it overrides, so a later change in room.yaml wins again.
+        assert saved == {"volume": {"value": 20, "room": 50}, "practice_mode": {"value": True, "room": False}}
 
     def test_the_pedal_test_lists_presses_and_moves_nothing(self, kiosk):
         d = self.open(kiosk)
