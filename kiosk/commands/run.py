@@ -1,4 +1,4 @@
-"""``kiosk run``: open the kiosk (the composition root is kiosk/app.py)."""
+"""``kiosk run``: open the kiosk (the composition root is kiosk/composition.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.app import run_kiosk
+    from kiosk.composition import run_kiosk
 
     return run_kiosk(args)

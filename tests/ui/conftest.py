@@ -113,7 +113,7 @@ def kiosk(kivy_window, tmp_path):
     from kivy.app import App
     from kivy.core.window import Window
 
-    from kiosk.app import attach_journal, build_services
+    from kiosk.composition import attach_journal, build_services
     from kiosk.engine.clock import FakeClock
     from kiosk.ui.app import KioskApp
 
