@@ -1,5 +1,9 @@
 """The composition root: reads the room config, builds clock, engine, journal, audio and inputs,
 and opens the kiosk. Nothing else in the project constructs hardware.
+
+Wiring only: what reacts to the session is a listener class in its own package
+(:mod:`kiosk.listeners`), and the order they hear of it is the order of the ``add_listener``
+lines below. Behaviour belongs in those classes, where it is tested without building the kiosk.
 """
 
 from __future__ import annotations
@@ -10,11 +14,23 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
+from kiosk.config import RoomConfig
 from kiosk.controller import Controller, Library
 from kiosk.errors import KioskError
+from kiosk.listeners import OnClose
 from kiosk.paths import ROUTINES_DIR
+
+if TYPE_CHECKING:
+    from kiosk.audio.player import CuePlayer
+    from kiosk.engine.clock import Clock
+    from kiosk.inputs.handoff import MainThreadHandoff
+    from kiosk.inputs.keys import KeyMap
+    from kiosk.journal.journal import Journal
+    from kiosk.journal.recorder import SessionRecorder
+    from kiosk.platform.backlight import Backlight
+    from kiosk.ui.app import KioskApp
 
 log = logging.getLogger("kiosk")
 
@@ -56,25 +72,47 @@ class LocalSettings:
             log.warning("could not save setting %s: %s", key, exc)
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``kiosk run`` was asked for (the command line turns its arguments into this)."""
+
+    #: A routine to open on the ready screen: a file, or a routine's file stem or name.
+    routine: str | None = None
+    #: Session length in seconds (else the room's default, else the routine's own).
+    length: float | None = None
+    #: Optional tags to leave out of that routine.
+    skip: tuple[str, ...] = ()
+    #: Routine folders instead of the shipped routines and the room's own folders.
+    routines: tuple[Path, ...] = ()
+    #: Where the journal and settings live, instead of the room config's or the user data folder.
+    data_dir: Path | None = None
+    #: A window even where the kiosk could own the whole screen.
+    windowed: bool = False
+    #: Window size in pixels, instead of the room config's.
+    size: tuple[int, int] | None = None
+    #: The room config file, instead of $KIOSK_CONFIG or /etc/kiosk/room.yaml.
+    config: Path | None = None
+
+
 @dataclass
 class Services:
-    """Everything the Kivy App needs, built by :func:`build_services`."""
+    """Everything the Kivy App needs, built by :func:`build_services` and the ``attach_*`` wiring."""
 
     controller: Controller
     library: Library
     settings: LocalSettings
-    keymap: object
+    keymap: "KeyMap"
     fullscreen: bool = False
     notices: list[str] = field(default_factory=list)
     start_screen: str = "picker"
     resume_message: str = ""
-    player: object = None
+    player: "CuePlayer | None" = None
     player_available: bool = True
-    cue_kinds: frozenset = frozenset()
-    closers: list[Callable[[], None]] = field(default_factory=list)
-    frame_hooks: list[Callable[[], None]] = field(default_factory=list)
-    brightness: object = None
-    journal: object = None
+    #: Engine event kinds that sound a cue: a kiosk without sound flashes the screen for them.
+    cue_kinds: frozenset[str] = frozenset()
+    brightness: "Backlight | None" = None
+    journal: "Journal | None" = None
+    recorder: "SessionRecorder | None" = None
     #: Session length asked for with --length or the room config; used wherever it is in reach.
     default_length: float | None = None
     #: Notices that arise while the kiosk runs (the app shows them as they come).
@@ -121,73 +159,115 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
-def routine_folders(args, config) -> list[Path]:
+def routine_folders(options: RunOptions, config: RoomConfig) -> list[Path]:
     """``--routines`` folders, else the shipped routines plus the room's own folders."""
-    if args.routines:
-        return [Path(p) for p in args.routines]
+    if options.routines:
+        return list(options.routines)
     folders = [ROUTINES_DIR]
-    for folder in getattr(config, "routines", None) or ():
-        path = Path(folder)
+    for path in config.routines:
         if path not in folders:
             folders.append(path)
     return folders
 
 
-def build_services(args, *, clock=None, config=None, config_problems=(), fullscreen=False,
-                   data_dir: Path | None = None) -> Services:
-    """Everything but the Kivy window: routines, the chosen plan, settings, keys.
+def build_services(options: RunOptions, *, clock: "Clock | None" = None, config: RoomConfig | None = None,
+                   config_problems=(), fullscreen: bool = False, data_dir: Path | None = None) -> Services:
+    """Everything but the Kivy window and the listeners: routines, settings, keys, the controller.
 
     ``data_dir`` is the one :func:`resolve_data_dir` found (worked out here when not given).
     """
     from kiosk.engine.clock import MonotonicClock
     from kiosk.inputs.keys import KeyMap
-
-    clock = clock or MonotonicClock()
-    notices: list[str] = []
-    for problem in config_problems:
-        notices.append(f"Room config: {problem} (running on the default for it)")
-
-    library = Library.load(routine_folders(args, config))
-    if data_dir is None:
-        data_dir = resolve_data_dir(args, config)
-    defaults = {
-        "room": getattr(config, "room", "") or "",
-        "pin": getattr(config, "pin", None) or "",
-        "volume": getattr(config, "volume", 50),
-        "brightness": getattr(getattr(config, "display", None), "brightness", 100) or 100,
-        "spoken_prompts": bool(getattr(config, "spoken_prompts", False)),
-        "practice_mode": bool(getattr(config, "practice_mode", False)),
-        "exit_chord": getattr(config, "exit_chord", None) or "",
-    }
-    settings = LocalSettings(data_dir / "settings.json" if data_dir else None, defaults)
-    controller = Controller(clock)
     from kiosk.platform.backlight import Backlight
 
+    config = config if config is not None else RoomConfig()
+    notices = [f"Room config: {problem} (running on the default for it)" for problem in config_problems]
+    library = Library.load(routine_folders(options, config))
+    if data_dir is None:
+        data_dir = resolve_data_dir(options, config)
+    defaults = {
+        "room": config.room or "",
+        "pin": config.pin or "",
+        "volume": config.volume,
+        "brightness": config.display.brightness or 100,
+        "spoken_prompts": bool(config.spoken_prompts),
+        "practice_mode": bool(config.practice_mode),
+        "exit_chord": config.exit_chord or "",
+    }
+    settings = LocalSettings(data_dir / "settings.json" if data_dir else None, defaults)
     backlight = Backlight.find() if fullscreen else None  # a desktop's own backlight is not ours
-    keymap = KeyMap(getattr(config, "keys", None) or {})
-    services = Services(controller=controller, library=library, settings=settings, keymap=keymap,
-                        fullscreen=fullscreen, notices=notices, brightness=backlight)
+    return Services(controller=Controller(clock or MonotonicClock()), library=library, settings=settings,
+                    keymap=KeyMap(config.keys or {}), fullscreen=fullscreen, notices=notices,
+                    brightness=backlight, default_length=options.length or config.default_length)
 
-    services.default_length = args.length or getattr(config, "default_length", None)
-    wanted = args.routine or getattr(config, "default_routine", None)
+
+def resolve_data_dir(options: RunOptions, config: RoomConfig) -> Path | None:
+    """The data directory (``--data-dir``, the room config, the user data folder), created; None if unusable."""
+    from kiosk import config as room_config
+
+    path = room_config.resolve_data_dir(options.data_dir, config)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("data directory %s is not usable: %s", path, exc)
+        return None
+    return path
+
+
+def attach_journal(services: Services, config: RoomConfig, data_dir: Path | None) -> None:
+    """Record every session in the data folder's journal (and find one a power cut interrupted)."""
+    from kiosk.journal.journal import Journal
+    from kiosk.journal.recorder import SessionRecorder
+
+    if data_dir is None:
+        services.notices.append("No data folder: sessions are not recorded and cannot resume.")
+        return
+    journal = Journal.open(data_dir, room=services.settings.get("room", ""),
+                           save_every_s=config.autosave)
+    if journal.notice:
+        services.notices.append(journal.notice)
+    services.journal = journal
+    services.recorder = services.controller.add_listener(
+        SessionRecorder(journal, services.controller, services.late_notices.append))
+
+
+def attach_audio(services: Services, config: RoomConfig, data_dir: Path | None,
+                 handoff: "MainThreadHandoff") -> None:
+    """Load every cue before the first screen (a kiosk without sound flashes the screen instead);
+    each chosen routine gets its own sounds and, when wanted, spoken prompts."""
+    from kiosk.audio.cues import EVENT_CUES, CueListener, cue_files
+    from kiosk.audio.player import open_player
+    from kiosk.audio.prompts import PromptLoader
+
+    player = open_player(volume=services.volume_percent / 100.0, muted=bool(config.muted), enabled=config.cues)
+    player.load(cue_files())
+    services.player, services.player_available = player, player.available
+    services.cue_kinds = frozenset(EVENT_CUES)
+    if not player.available and player.notice:
+        services.notices.append(player.notice)
+    services.notices.extend(f"Sound: {problem}" for problem in getattr(player, "problems", ()) or ())
+    cues = services.controller.add_listener(CueListener(player))
+    services.controller.add_listener(PromptLoader(
+        cues, player, cache_dir=(data_dir / "speech") if data_dir else None, spoken=lambda: services.spoken,
+        handoff=handoff, notify=services.late_notices.append))
+
+
+def open_start(services: Services, options: RunOptions, config: RoomConfig) -> None:
+    """The first screen: the routine asked for (or the room's default) on the ready screen, unless
+    a session was interrupted, which then comes back paused where it was."""
+    wanted = options.routine or config.default_routine
     if wanted:
-        open_routine(services, find_routine(library, wanted), services.default_length, args.skip or ())
-    return services
+        open_routine(services, services.library.find(wanted), services.default_length, options.skip)
+    if services.recorder is None:
+        return
+    resumed = services.recorder.resume_interrupted(config.resume_max_age)
+    if resumed is not None and resumed.session is not None:
+        services.start_screen, services.resume_message = "resume", resumed.message
+    elif resumed is not None:
+        services.notices.append(resumed.message)
 
 
-def find_routine(library: Library, wanted: str) -> Path:
-    """A routine file: ``wanted`` as a path, else the loaded routine with that file stem or name."""
-    path = Path(wanted).expanduser()
-    if path.exists():
-        return path
-    key = wanted.strip().casefold()
-    for routine in library.routines:
-        if Path(routine.path).stem.casefold() == key or routine.name.casefold() == key:
-            return Path(routine.path)
-    return path  # not found: loading it reports the missing file on the problems screen
-
-
-def open_routine(services: Services, path: Path, length_s, skip) -> None:
+def open_routine(services: Services, path: Path, length_s: float | None, skip) -> None:
     """Put a routine on the ready screen; a bad file lands on the error screen, not in a crash."""
     from kiosk.routines.loader import load_routine
 
@@ -203,189 +283,45 @@ def open_routine(services: Services, path: Path, length_s, skip) -> None:
     services.start_screen = "ready"
 
 
-def resolve_data_dir(args, config) -> Path | None:
-    """The data directory (``--data-dir``, the room config, the user data folder), created; None if unusable."""
-    from kiosk import config as room_config
-
-    raw = getattr(args, "data_dir", None)
-    path = room_config.resolve_data_dir(raw, config) if config is not None else (
-        Path(raw).expanduser() if raw else room_config.data_dir_default())
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        log.warning("data directory %s is not usable: %s", path, exc)
-        return None
-    return path
-
-
-def attach_pedals(app, services: Services, config, handoff) -> None:
+def attach_pedals(app: "KioskApp", services: Services, config: RoomConfig, handoff: "MainThreadHandoff") -> None:
     """Open the room's foot switches; their actions reach the app on Kivy's main thread only."""
     from kiosk.inputs.footswitch import open_pedals
 
-    pedals = getattr(config, "pedals", None) or ()
-    switches, notices = open_pedals(pedals, handoff.sink("pedal"))
+    switches, notices = open_pedals(config.pedals or (), handoff.sink("pedal"))
     for switch in switches:
         switch.when_gesture = lambda gesture, action, name=switch.name: handoff.call(
             app.log_pedal, f"{name}: {gesture} -> {action.value if action else 'nothing'}")
         log.info("listening to %s", switch.name)
     services.notices.extend(notices)
-    services.closers.append(handoff.close)
-    services.closers.extend(switch.close for switch in switches)
+    # The hand-off first: a pin's last callback, once it is closed, is dropped, not delivered.
+    services.controller.add_listener(OnClose(handoff.close, *(switch.close for switch in switches)))
 
 
-def attach_audio(services: Services, config, data_dir: Path | None, handoff) -> None:
-    """Load every cue before the first screen; a kiosk without sound flashes the screen instead.
-
-    Spoken prompts are rendered with espeak-ng off the UI thread when a routine is chosen (a Pi
-    takes a while for a long routine); they join in as soon as they are ready.
-    """
-    import threading
-
-    from kiosk.audio.cues import EVENT_CUES, CueListener, cue_files, spoken_texts
-    from kiosk.audio.player import open_player
-    from kiosk.audio.speech import SpeechPrompts
-
-    player = open_player(volume=services.volume_percent / 100.0, muted=bool(getattr(config, "muted", False)),
-                         enabled=getattr(config, "cues", None))
-    player.load(cue_files())
-    services.player = player
-    services.player_available = player.available
-    services.cue_kinds = frozenset(EVENT_CUES)
-    if not player.available and player.notice:
-        services.notices.append(player.notice)
-    for problem in getattr(player, "problems", ()) or ():
-        services.notices.append(f"Sound: {problem}")
-    listener = CueListener(player)
-    speech_cache = (data_dir / "speech") if data_dir else None
-    speech: list = []
-    rendering = threading.Lock()  # one espeak-ng run at a time: they share the cache folder
-    chosen = [0]                  # which plan the prompts being rendered belong to
-
-    def on_plan(plan) -> None:
-        # A routine's own `speak:` wins over the room's setting either way.
-        own = getattr(plan.routine, "speak", None)
-        wanted = services.spoken if own is None else bool(own)
-        if wanted and speech_cache is not None and not speech:
-            speech.append(SpeechPrompts(speech_cache))
-            if speech[0].notice:
-                services.late_notices.append(speech[0].notice)
-        chosen[0] += 1
-        listener.speech = None
-        listener.prepare(plan.steps, warning_s=plan.routine.warning_s)  # the routine's own sounds
-        if not (wanted and speech and speech[0].available):
-            return
-        texts, ticket = spoken_texts(plan.steps, plan.routine.warning_s), chosen[0]
-
-        def render() -> None:
-            with rendering:
-                files = speech[0].render(texts)
-            handoff.call(ready, ticket, files)
-
-        def ready(ticket: int, files: dict) -> None:
-            if ticket == chosen[0]:  # still the routine on screen
-                player.load(files)
-                listener.speech = speech[0]
-
-        threading.Thread(target=render, name="spoken prompts", daemon=True).start()
-
-    services.controller.plan_listeners.append(on_plan)
-    services.controller.listeners.append(listener.on_events)
-    if services.controller.plan is not None:  # a routine chosen already (--routine, the room's default)
-        on_plan(services.controller.plan)
-
-
-def attach_journal(services: Services, config, data_dir: Path | None) -> None:
-    """Record every session; after an unclean stop, start straight into the interrupted one, paused."""
-    import time
-
-    from kiosk.journal.journal import Journal
-
-    if data_dir is None:
-        services.notices.append("No data folder: sessions are not recorded and cannot resume.")
-        return
-    journal = Journal.open(data_dir, room=services.settings.get("room", ""),
-                           save_every_s=float(getattr(config, "autosave", 5.0) or 5.0))
-    shown = {"notice": journal.notice}
-    if journal.notice:
-        services.notices.append(journal.notice)
-    controller = services.controller
-    current = {"id": None}
-
-    def on_events(events) -> None:
-        session = controller.session
-        if any(e.kind == "session_started" for e in events) and controller.routine is not None:
-            current["id"] = journal.begin(session, routine_path=controller.routine.path)
-        if current["id"] is not None:
-            journal.on_events(current["id"], events, session)
-        if any(e.kind == "session_finished" for e in events):
-            current["id"] = None
-
-    last_save = [0.0]
-
-    def autosave() -> None:
-        now = time.monotonic()
-        if current["id"] is not None and now - last_save[0] >= 1.0 and controller.session is not None:
-            last_save[0] = now
-            journal.autosave(current["id"], controller.session)
-            if journal.notice and journal.notice != shown["notice"]:  # a disk that filled up mid-session
-                shown["notice"] = journal.notice
-                services.late_notices.append(journal.notice)
-
-    controller.listeners.insert(0, on_events)
-    services.frame_hooks.append(autosave)
-    services.closers.append(journal.close)
-    services.journal = journal
-
-    info = journal.pending_resume(getattr(config, "resume_max_age", 3 * 3600.0))
-    if info is None:
-        return
-    session = journal.restore(info, controller.clock)
-    if session is None:
-        services.notices.append(f"An interrupted session of {info.routine} could not be continued.")
-        return
-    controller.adopt(session)
-    current["id"] = info.session_id
-    snap = session.snapshot()
-    where = f"at {snap.name}" if snap.name else ""
-    services.start_screen = "resume"
-    services.resume_message = (f"{info.routine} was interrupted {where}; it is paused where it was. "
-                               "Tap the pedal to go on.")
-    left = f"{snap.step_remaining_s:.3f} s left" if snap.step_remaining_s is not None else "waiting"
-    log.info("resuming session %s of %s %s (step %s, %s), paused", info.session_id, info.routine, where,
-             (snap.index + 1) if snap.index is not None else "-", left)
-
-
-def attach_systemd(app, services: Services) -> None:
+def attach_systemd(app: "KioskApp", services: Services) -> None:
     """READY=1 once the first frame is up; watchdog pings from the UI loop, so a frozen screen restarts."""
-    import time
+    from kiosk.platform.service import ServiceNotifier
 
-    from kiosk.platform.sdnotify import Notifier, Watchdog
-
-    notifier = Notifier.from_env()
-    if not notifier.enabled:
-        return
-    watchdog = Watchdog.from_env(notifier)
-    app.first_frame_callbacks.append(lambda: notifier.ready("showing the kiosk"))
-    if watchdog.enabled:
-        services.frame_hooks.append(lambda: watchdog.tick(time.monotonic()))
-    services.closers.append(lambda: notifier.stopping("leaving the kiosk"))
+    service = ServiceNotifier.from_env()
+    if service is not None:
+        services.controller.add_listener(service)
+        app.first_frame_callbacks.append(service.ready)
 
 
-def run_kiosk(args) -> int:
+def run_kiosk(options: RunOptions) -> int:
     """``kiosk run``: configure Kivy, build the services, open the window, run until left."""
     setup_logging()
     from kiosk.config import load_config
     from kiosk.ui import bootstrap
 
-    config, problems = load_config(args.config)
+    config, problems = load_config(options.config)
     display = config.display
-    choice = bootstrap.choose_window(windowed=args.windowed, size=args.size or display.size,
+    choice = bootstrap.choose_window(windowed=options.windowed, size=options.size or display.size,
                                      fullscreen=display.fullscreen)
     if not choice.fullscreen and not bootstrap.has_any_screen():
         print("kiosk run: error: no screen here (no $DISPLAY, no Wayland, no /dev/dri); run it on the "
               "Pi's console, in a desktop session, or under Xvfb", file=sys.stderr)
         return 1
-    data_dir = resolve_data_dir(args, config)
+    data_dir = resolve_data_dir(options, config)
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
     from kiosk.inputs.handoff import MainThreadHandoff
@@ -394,10 +330,12 @@ def run_kiosk(args) -> int:
     app: KioskApp | None = None
     # The one way from other threads (pedals, speech rendering) onto Kivy's main thread.
     handoff = MainThreadHandoff(lambda action, source: app.act(action, source) if app else None)
-    services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen,
+    services = build_services(options, config=config, config_problems=problems, fullscreen=choice.fullscreen,
                               data_dir=data_dir)
-    attach_audio(services, config, data_dir, handoff)
+    # Listeners hear of the session in this order: the journal records before anything can fail.
     attach_journal(services, config, data_dir)
+    attach_audio(services, config, data_dir, handoff)
+    open_start(services, options, config)
     app = KioskApp(services)
     attach_pedals(app, services, config, handoff)
     attach_systemd(app, services)
