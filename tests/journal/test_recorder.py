@@ -36,13 +36,9 @@ class Room:
 
 
 @pytest.fixture
-def routine(tmp_path):
-    return write_routine(tmp_path)
-
-
-@pytest.fixture
-def data(tmp_path):
-    return tmp_path / "data"
+def files(tmp_path):
+    """The kiosk's data folder (empty: the journal is made on first use) and the drill's routine file."""
+    return tmp_path / "data", write_routine(tmp_path)
 
 
 def sessions(data) -> list[reports.SessionRow]:
@@ -54,7 +50,8 @@ def sessions(data) -> list[reports.SessionRow]:
 
 
 class TestRecording:
-    def test_a_session_run_to_its_end_is_in_the_history_with_its_steps(self, data, routine):
+    def test_a_session_run_to_its_end_is_in_the_history_with_its_steps(self, files):
+        data, routine = files
         room = Room(data)
         room.controller.choose(load_routine(routine))
         assert room.recorder.session_id is None  # chosen is not started: nothing recorded yet
@@ -68,7 +65,8 @@ class TestRecording:
         assert (row.routine, row.status) == ("Practice drill", "stopped")
         assert [(s.name, s.how) for s in row.steps][:1] == [("Opening", "auto")]
 
-    def test_a_second_session_gets_a_record_of_its_own(self, data, routine):
+    def test_a_second_session_gets_a_record_of_its_own(self, files):
+        data, routine = files
         room = Room(data)
         for _ in range(2):
             room.controller.choose(load_routine(routine))
@@ -78,7 +76,8 @@ class TestRecording:
         room.recorder.close()
         assert [(s.id, s.status) for s in sessions(data)] == [(2, "stopped"), (1, "stopped")]
 
-    def test_the_frame_loop_saves_the_resume_point_as_often_as_the_journal_says(self, data, routine):
+    def test_the_frame_loop_saves_the_resume_point_as_often_as_the_journal_says(self, files):
+        data, routine = files
         room = Room(data, save_every_s=5.0)
         saved = []
         autosave = room.journal.autosave
@@ -88,14 +87,16 @@ class TestRecording:
         room.run(12.05, frame_s=0.05)  # 241 frames
         assert len(saved) == 241 and saved.count(True) == 2  # at 5 s and 10 s: one throttle, the journal's
 
-    def test_frames_between_sessions_save_nothing(self, data, routine):
+    def test_frames_between_sessions_save_nothing(self, files):
+        data, routine = files
         room = Room(data)
         room.journal.autosave = lambda *args: pytest.fail("autosave with no session running")
         room.run(3)
         room.controller.choose(load_routine(routine))
         room.run(3)  # ready, not started
 
-    def test_trouble_while_recording_is_shown_once_as_it_arises(self, data, routine):
+    def test_trouble_while_recording_is_shown_once_as_it_arises(self, files):
+        data, routine = files
         room = Room(data)
         room.controller.choose(load_routine(routine))
         room.controller.act(Action.ADVANCE)
@@ -114,7 +115,8 @@ class TestResume:
         room.run(seconds)
         room.journal.close()  # what was handed over is written; nothing ends the session
 
-    def test_the_interrupted_session_comes_back_paused_at_its_step_and_goes_on_recording(self, data, routine):
+    def test_the_interrupted_session_comes_back_paused_at_its_step_and_goes_on_recording(self, files):
+        data, routine = files
         self.crash(data, routine, 47)
         room = Room(data, start=3.0, wall_base=WALL0 + 600)
         resumed = room.recorder.resume_interrupted()
@@ -129,11 +131,13 @@ class TestResume:
         [row] = sessions(data)
         assert (row.id, row.status, row.resumes) == (1, "stopped", 1)
 
-    def test_nothing_interrupted_means_nothing_to_resume(self, data, routine):
+    def test_nothing_interrupted_means_nothing_to_resume(self, files):
+        data, routine = files
         room = Room(data)
         assert room.recorder.resume_interrupted() is None and room.controller.session is None
 
-    def test_a_session_that_cannot_be_restored_is_closed_and_said_so(self, data, routine):
+    def test_a_session_that_cannot_be_restored_is_closed_and_said_so(self, files):
+        data, routine = files
         self.crash(data, routine, 20)
         conn = sqlite3.connect(store.database_path(data))
         with conn:
@@ -146,7 +150,8 @@ class TestResume:
         room.recorder.close()
         assert [s.status for s in sessions(data)] == ["interrupted"]
 
-    def test_a_session_too_old_to_resume_is_closed(self, data, routine):
+    def test_a_session_too_old_to_resume_is_closed(self, files):
+        data, routine = files
         self.crash(data, routine, 20)
         room = Room(data, start=3.0, wall_base=WALL0 + 4 * 3600)
         assert room.recorder.resume_interrupted(max_age_s=3 * 3600) is None
