@@ -140,14 +140,19 @@ def probed_app(base, opts):
             from kivy.core.window import Window
 
             self.probe = FrameProbe(Window, Clock)
+            from kiosk.listeners import Listener
+
             dues: dict[int, float] = {}
 
-            def on_events(events):
-                for e in events:
-                    if e.kind == "step_started":
-                        dues[e.index] = e.at
+            class Dues(Listener):
+                """When each step fell due, to compare with when the screen showed it."""
 
-            self.controller.listeners.append(on_events)
+                def on_events(self, events):
+                    for e in events:
+                        if e.kind == "step_started":
+                            dues[e.index] = e.at
+
+            self.controller.add_listener(Dues())
 
             def on_step_of(_app, text):
                 m = re.match(r"Step (\d+) of", text or "")

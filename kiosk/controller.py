@@ -1,26 +1,25 @@
 """The kiosk's behaviour without its looks: which routine, which plan, the running session.
 
 Kivy-free, so it is tested with a fake clock. The Kivy App calls its verbs and reads ``snapshot()``;
-listeners (audio cues, the journal, the screen) receive every engine event in order.
+listeners (:mod:`kiosk.listeners`: audio cues, spoken prompts, the journal, the watchdog) hear of
+every plan, engine event, return to the picker, frame and the kiosk's end, in registration order.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence, TypeVar
 
 from kiosk.errors import KioskError
 from kiosk.inputs.actions import Action
+from kiosk.listeners import LISTENER_METHODS, Listener, notify
 from kiosk.routines.model import Routine
-
-log = logging.getLogger(__name__)
 
 #: Session lengths offered on the ready screen besides the routine's own (seconds).
 STANDARD_LENGTHS = (30 * 60.0, 60 * 60.0, 90 * 60.0)
 
-Listener = Callable[[list], None]
+L = TypeVar("L")
 
 
 @dataclass
@@ -37,6 +36,19 @@ class Library:
         routines, errors = load_routines([Path(p) for p in paths])
         routines = sorted(routines, key=lambda r: r.name.casefold())
         return cls(list(routines), list(errors))
+
+    def find(self, wanted: str) -> Path:
+        """The routine file ``wanted`` names: a path as given, else a loaded routine whose file
+        stem or name it is (``back-massage``, ``Back massage``). Not found, it is ``wanted`` as a
+        path, so that loading it says what is wrong with the same message as any bad file."""
+        path = Path(wanted).expanduser()
+        if path.exists():
+            return path
+        key = wanted.strip().casefold()
+        for routine in self.routines:
+            if Path(routine.path).stem.casefold() == key or routine.name.casefold() == key:
+                return Path(routine.path)
+        return path
 
     def error_lines(self) -> list[str]:
         """Every problem of every file that failed, one ``FILE:LINE:COL: error: ...`` line each."""
@@ -73,9 +85,24 @@ class Controller:
         self.skip: tuple[str, ...] = ()
         self.plan = None
         self.session = None
-        self.listeners: list[Listener] = []
-        #: Called with each new plan (a routine chosen or a session restored), before it starts.
-        self.plan_listeners: list[Callable[[object], None]] = []
+        self._listeners: list[Listener] = []
+
+    @property
+    def listeners(self) -> tuple[Listener, ...]:
+        """Everything that reacts to the session, in the order it hears of it (see add_listener)."""
+        return tuple(self._listeners)
+
+    def add_listener(self, listener: L) -> L:
+        """Have ``listener`` hear of plans, events, the picker, frames and the end, after those
+        added before it; returns it, so wiring is one line.
+
+        Raises TypeError for an object with none of the listener methods (a bare function, say),
+        which would otherwise hear nothing without a word.
+        """
+        if not any(callable(getattr(listener, name, None)) for name in LISTENER_METHODS):
+            raise TypeError(f"{listener!r} is not a listener: it has none of {', '.join(LISTENER_METHODS)}")
+        self._listeners.append(listener)
+        return listener
 
     # -- choosing -----------------------------------------------------------------------------
     def choose(self, routine: Routine, length_s: float | None = None, skip: Iterable[str] = ()) -> None:
@@ -100,16 +127,21 @@ class Controller:
         self._planned()
 
     def _planned(self) -> None:
-        for listener in self.plan_listeners:
-            try:
-                listener(self.plan)
-            except Exception:
-                log.exception("plan listener %r failed", listener)
+        notify(self._listeners, "on_plan", self.plan)
 
     def clear(self) -> None:
         """Forget the session (back to the picker)."""
         self.session = None
         self.plan = None
+        notify(self._listeners, "on_idle")
+
+    def frame(self, now: float | None = None) -> None:
+        """One UI frame has passed: listeners do their periodic work (autosave, watchdog)."""
+        notify(self._listeners, "on_frame", self._now(now))
+
+    def close(self) -> None:
+        """The kiosk is leaving: every listener releases what it holds, in order."""
+        notify(self._listeners, "close")
 
     # -- running ------------------------------------------------------------------------------
     @property
@@ -121,7 +153,7 @@ class Controller:
         if self.session is None:
             return []
         name = action.value if isinstance(action, Action) else str(action)
-        now = self.clock.now() if now is None else now
+        now = self._now(now)
         if self.session.state == "finished":
             return []
         if self.session.state == "ready":
@@ -139,33 +171,34 @@ class Controller:
         """Leave out the steps still to come with the optional ``tag`` (the client declined them)."""
         if self.session is None:
             return []
-        events = self.session.leave_out(tag, self.clock.now() if now is None else now)
+        events = self.session.leave_out(tag, self._now(now))
         self._emit(events)
         return events
 
     def stop(self, now: float | None = None) -> list:
-        if self.session is None or self.session.state in ("finished", "ready"):
-            return []
-        events = self.session.stop(self.clock.now() if now is None else now)
-        self._emit(events)
-        return events
+        """End the running session early (it is recorded as stopped)."""
+        return self._running("stop", now)
 
     def tick(self, now: float | None = None) -> list:
+        """Let the engine see the time; events fall due at their deadlines, not at ticks."""
+        return self._running("tick", now)
+
+    def _running(self, verb: str, now: float | None) -> list:
+        """``session.<verb>(now)`` while a session runs or is paused; its events go to listeners."""
         if self.session is None or self.session.state in ("ready", "finished"):
             return []
-        events = self.session.tick(self.clock.now() if now is None else now)
+        events = getattr(self.session, verb)(self._now(now))
         if events:
             self._emit(events)
         return events
 
+    def _now(self, now: float | None) -> float:
+        return self.clock.now() if now is None else now
+
     def snapshot(self, now: float | None = None):
         if self.session is None:
             return None
-        return self.session.snapshot(self.clock.now() if now is None else now)
+        return self.session.snapshot(self._now(now))
 
     def _emit(self, events: list) -> None:
-        for listener in self.listeners:
-            try:
-                listener(events)
-            except Exception:  # a broken listener (audio, journal) must never stop the session
-                log.exception("event listener %r failed", listener)
+        notify(self._listeners, "on_events", events)

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from kiosk.commands import add_command
 from kiosk.doctor import FAIL, SKIP, WARN, Finding, all_checks, make_context, run_checks
 from kiosk.doctor.system import System
 
@@ -14,8 +15,8 @@ _LABEL = {"ok": "ok  ", WARN: "warn", FAIL: "FAIL", SKIP: "skip"}
 
 def register(subparsers) -> None:
     names = [name for name, _ in all_checks()]
-    parser = subparsers.add_parser(
-        "doctor",
+    parser = add_command(
+        subparsers, "doctor", doctor,
         help="check the machine (GPU, touch, sound, GPIO, data folder, service) and say how to fix problems",
         description="Check what breaks kiosks in practice and say how to fix each problem found. Run it with "
                     "sudo on the kiosk itself to check on behalf of the kiosk user and read its log. "
@@ -28,7 +29,6 @@ def register(subparsers) -> None:
     parser.add_argument("--only", metavar="CHECK", action="append", choices=names,
                         help=f"run only this check (repeatable): {', '.join(names)}")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
-    parser.set_defaults(func=doctor)
 
 
 def doctor(args: argparse.Namespace, system: System | None = None, out=None) -> int:

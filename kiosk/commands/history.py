@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.commands import add_command
 from kiosk.journal import reports, store
 from kiosk.routines.durations import fmt_clock
 
@@ -21,11 +22,8 @@ TABLE_LIMIT = 20
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "history",
-        help="list recorded sessions (table, --json or --csv)",
-        description="List the sessions recorded in the journal, newest first.",
-    )
+    parser = add_command(subparsers, "history", run, help="list recorded sessions (table, --json or --csv)",
+                         description="List the sessions recorded in the journal, newest first.")
     parser.add_argument("--data-dir", metavar="DIR",
                         help="folder holding kiosk.sqlite3 (default: the room config's, else the user data folder)")
     form = parser.add_mutually_exclusive_group()
@@ -34,7 +32,6 @@ def register(subparsers) -> None:
     parser.add_argument("--limit", type=_count, metavar="N",
                         help=f"at most N sessions (table default {TABLE_LIMIT}; JSON and CSV default all)")
     parser.add_argument("--routine", metavar="NAME", help="only this routine (its name or file name)")
-    parser.set_defaults(func=run)
 
 
 def _count(text: str) -> int:

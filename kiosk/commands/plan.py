@@ -10,60 +10,39 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from kiosk.commands import add_command, add_session_arguments
 from kiosk.errors import RoutineError
-from kiosk.paths import ROUTINES_DIR
-from kiosk.routines.durations import DurationError, fmt_clock, parse_duration
+from kiosk.routines.durations import fmt_clock
 from kiosk.routines.plan import Plan, make_plan, optional_tags
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "plan",
-        help="show the timeline a routine gives for a session length",
-        description="Lay a routine out as a flat timeline (blocks, sides and repeats expanded), "
-                    "fitted to a session length: every window moves by one common fraction.",
-    )
-    add_plan_arguments(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.set_defaults(func=run)
+    add_routine_command(subparsers, "plan", run, json_help="print one JSON object instead of a table",
+                        help="show the timeline a routine gives for a session length",
+                        description="Lay a routine out as a flat timeline (blocks, sides and repeats expanded), "
+                                    "fitted to a session length: every window moves by one common fraction.")
 
 
-def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
-    """ROUTINE, --length and --skip: shared with ``kiosk simulate``."""
+def add_routine_command(subparsers, name: str, run, *, json_help: str, help: str,
+                        description: str) -> argparse.ArgumentParser:
+    """A command about one routine (``plan``, ``simulate``): ROUTINE, --length, --skip and --json."""
+    parser = add_command(subparsers, name, run, help=help, description=description)
     parser.add_argument("routine", metavar="ROUTINE",
                         help="a routine file, or the name of a shipped one (e.g. back-massage)")
-    parser.add_argument("--length", type=length_arg, metavar="D",
-                        help="target session length such as 30m, 1h, 45:00 (default: the routine's length)")
-    parser.add_argument("--skip", action="append", default=[], metavar="TAG",
-                        help="leave out steps and blocks with this optional tag (repeatable)")
-
-
-def length_arg(text: str) -> float:
-    try:
-        return parse_duration(text)
-    except DurationError as exc:
-        raise argparse.ArgumentTypeError(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
-
-
-def routine_path(name: str) -> Path:
-    """The file ``name`` points to: a path as given, else a shipped routine of that name."""
-    path = Path(name)
-    if not path.exists() and not path.suffix and path.parent == Path("."):
-        for suffix in (".yaml", ".yml"):
-            shipped = ROUTINES_DIR / f"{name}{suffix}"
-            if shipped.exists():
-                return shipped
-    return path
+    add_session_arguments(parser, length_default="the routine's length")
+    parser.add_argument("--json", action="store_true", help=json_help)
+    return parser
 
 
 def plan_from_args(args: argparse.Namespace) -> Plan | None:
     """The plan the arguments ask for; ``None`` after printing a bad file's problems."""
+    from kiosk.controller import Library
+    from kiosk.paths import ROUTINES_DIR
     from kiosk.routines.loader import load_routine
 
     try:
-        routine = load_routine(routine_path(args.routine))
+        routine = load_routine(Library.load([ROUTINES_DIR]).find(args.routine))
     except RoutineError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from kiosk.commands.plan import add_plan_arguments, plan_from_args
+from kiosk.commands.plan import add_routine_command, plan_from_args
 from kiosk.engine.events import (
     Event, Extended, Rep, Respread, Resumed, SessionFinished, SideSwitched, StepEnded, StepStarted,
     StepWarning,
@@ -21,20 +21,15 @@ from kiosk.routines.plan import Plan
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "simulate",
-        help="dry-run a session on a virtual clock and print what happens",
-        description="Run a session of ROUTINE on a virtual clock from start to finish. Steps that "
-                    "wait for the therapist move on at their planned time.",
-    )
-    add_plan_arguments(parser)
+    parser = add_routine_command(subparsers, "simulate", run, json_help="print one JSON object per event",
+                                 help="dry-run a session on a virtual clock and print what happens",
+                                 description="Run a session of ROUTINE on a virtual clock from start to finish. "
+                                             "Steps that wait for the therapist move on at their planned time.")
     parser.add_argument(
         "--press", action="append", default=[], type=press_arg, metavar="T:ACTION",
         help=f"press ACTION at T seconds after the start (T may also be 3m20s); ACTION is one of "
              f"{', '.join(PRESS_ACTIONS)} (repeatable)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object per event")
-    parser.set_defaults(func=run)
 
 
 def press_arg(text: str) -> Press:

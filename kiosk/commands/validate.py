@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 
+from kiosk.commands import add_command
 from kiosk.errors import RoutineError
 from kiosk.routines.durations import fmt_window
 from kiosk.routines.loader import expanded_count, load_routine, routine_files
@@ -18,14 +19,11 @@ from kiosk.routines.model import Block, Item, Routine
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "validate",
-        help="check routine files and report every problem with its line",
-        description="Check routine files (or every *.yaml / *.yml under folders) and report every "
-                    "problem as FILE:LINE:COL: error: MESSAGE.",
-    )
+    parser = add_command(subparsers, "validate", run,
+                         help="check routine files and report every problem with its line",
+                         description="Check routine files (or every *.yaml / *.yml under folders) and report every "
+                                     "problem as FILE:LINE:COL: error: MESSAGE.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a routine file or a folder of them")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

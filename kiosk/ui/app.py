@@ -127,11 +127,7 @@ class KioskApp(App):
         for event in (self._frame_event, self._deadline_event):
             if event is not None:
                 event.cancel()
-        for closer in self.services.closers:
-            try:
-                closer()
-            except Exception:
-                log.exception("closing %r failed", closer)
+        self.controller.close()  # every listener lets go: the journal, the pedals, systemd
 
     def _on_request_close(self, *_args, **_kwargs):
         # A full-screen kiosk is left only through the settings PIN.
@@ -147,8 +143,7 @@ class KioskApp(App):
         self._arm_deadline()
         if self._notice_until and time.monotonic() > self._notice_until:
             self._next_notice()
-        for hook in self.services.frame_hooks:
-            hook()
+        self.controller.frame()  # listeners' periodic work: autosave, watchdog
         while self.services.late_notices:
             self.show_notice(self.services.late_notices.pop(0))
 

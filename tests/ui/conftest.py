@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import time
 from pathlib import Path
@@ -113,7 +112,7 @@ def kiosk(kivy_window, tmp_path):
     from kivy.app import App
     from kivy.core.window import Window
 
-    from kiosk.app import attach_journal, build_services
+    from kiosk.composition import RunOptions, attach_journal, build_services, open_start
     from kiosk.config import RoomConfig
     from kiosk.engine.clock import FakeClock
     from kiosk.ui.app import KioskApp
@@ -122,15 +121,16 @@ def kiosk(kivy_window, tmp_path):
 
     def make(*, routines=(DATA / "good",), routine=None, length=None, skip=(), settings=None,
              size=(800, 480)):
-        args = argparse.Namespace(routines=[str(p) for p in routines], routine=routine and str(routine),
-                                  length=length, skip=list(skip), data_dir=str(tmp_path / "data"))
+        options = RunOptions(routines=tuple(Path(p) for p in routines), routine=routine and str(routine),
+                             length=length, skip=tuple(skip), data_dir=tmp_path / "data")
         clock = FakeClock(1000.0)
         # The room's name, PIN and exit chord come from the room config; the rest are kiosk settings.
-        room = {k: v for k, v in (settings or {}).items() if k in ("room", "pin", "exit_chord")}
-        services = build_services(args, clock=clock, config=RoomConfig(**room))
-        attach_journal(services, None, tmp_path / "data")
+        room = RoomConfig(**{k: v for k, v in (settings or {}).items() if k in ("room", "pin", "exit_chord")})
+        services = build_services(options, clock=clock, config=room)
+        attach_journal(services, room, tmp_path / "data")
+        open_start(services, options, room)
         for key, value in (settings or {}).items():
-            if key not in room:
+            if key not in ("room", "pin", "exit_chord"):
                 services.settings.set(key, value)
         Window.size = size
         app = KioskApp(services)

@@ -1,0 +1,169 @@
+"""Each chosen routine's own sounds and spoken prompts: rendered off the UI thread, switched on
+through the hand-off, and never for a routine that is no longer the one chosen."""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+import threading
+
+import pytest
+
+from kiosk.audio.cues import CueListener, cue_files
+from kiosk.audio.player import RecordingPlayer
+from kiosk.audio.prompts import PromptLoader
+from kiosk.audio.speech import WHISPER_GAIN, SpeechPrompts, key
+from kiosk.routines.plan import make_plan
+from tests.audio.test_cues import started
+from tests.engine.factories import block, routine, timed
+
+BELL = cue_files()["rep_tick"]  # any real WAV will do for a rendered prompt
+
+
+def plan_of(*items, speak=None, name="Test routine"):
+    return make_plan(dataclasses.replace(routine(*items, name=name), speak=speak))
+
+
+BACK = plan_of(timed("Opening", 60), block("Legs", timed("Calf", 60), sides=("left", "right")), name="Back")
+NECK = plan_of(timed("Neck", 60), name="Neck")
+
+
+class FakeSpeech:
+    """Stands in for espeak-ng: every text "renders" to a real WAV; remembers what and on which thread."""
+
+    gain = WHISPER_GAIN
+    notice = None
+    available = True
+
+    def __init__(self, cache_dir):
+        self.cache_dir = cache_dir
+        self.rendered: list[tuple[list[str], str]] = []
+
+    def render(self, texts):
+        self.rendered.append((list(texts), threading.current_thread().name))
+        return {key(text): BELL for text in texts}
+
+
+class Handoff:
+    """The main-thread hand-off, inline: counts what came back through it."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def call(self, fn, *args):
+        self.calls += 1
+        fn(*args)
+
+
+@pytest.fixture
+def player():
+    p = RecordingPlayer()
+    p.load(cue_files())
+    return p
+
+
+class Kit:
+    def __init__(self, player, tmp_path, *, spoken=True, make_speech=FakeSpeech, cache=True):
+        self.player = player
+        self.cues = CueListener(player)
+        self.handoff = Handoff()
+        self.pending: list = []  # renderings started and not yet run
+        self.notices: list[str] = []
+        self.spoken = spoken
+        self.speeches: list = []
+
+        def make(cache_dir):
+            self.speeches.append(make_speech(cache_dir))
+            return self.speeches[-1]
+
+        self.loader = PromptLoader(self.cues, player, cache_dir=tmp_path / "speech" if cache else None,
+                                   spoken=lambda: self.spoken, handoff=self.handoff, notify=self.notices.append,
+                                   run=self.pending.append, make_speech=make)
+
+    def finish(self, index: int = 0) -> None:
+        self.pending.pop(index)()
+
+
+class TestSpokenPrompts:
+    def test_they_join_in_once_rendered_and_not_before(self, player, tmp_path):
+        kit = Kit(player, tmp_path)
+        kit.loader.on_plan(BACK)
+        assert kit.cues.on_events([started(BACK.steps[0])]) == ["step_start"]  # still rendering: bells only
+        kit.finish()
+        assert kit.handoff.calls == 1
+        texts = kit.speeches[0].rendered[0][0]
+        assert texts == ["Opening", "Calf", "Calf", "switch sides", "15 seconds left"]
+        assert kit.cues.on_events([started(BACK.steps[0])]) == ["step_start", key("Opening")]
+
+    def test_they_are_rendered_on_a_thread_of_their_own(self, player, tmp_path):
+        back = queue.Queue()
+
+        class ThreadHandoff(Handoff):
+            def call(self, fn, *args):  # like MainThreadHandoff from another thread: queue it
+                back.put((fn, args, threading.current_thread().name))
+
+        cues = CueListener(player)
+        made = []
+        loader = PromptLoader(cues, player, cache_dir=tmp_path, spoken=lambda: True, handoff=ThreadHandoff(),
+                              notify=print, make_speech=lambda folder: made.append(FakeSpeech(folder)) or made[-1])
+        loader.on_plan(NECK)
+        fn, args, thread = back.get(timeout=10)
+        assert thread == "spoken prompts" and made[0].rendered[0][1] == "spoken prompts"
+        assert cues.speech is None  # nothing switched on from the rendering thread
+        fn(*args)  # the main thread's turn
+        assert cues.speech is made[0] and player.loaded(key("Neck"))
+
+    def test_a_routine_chosen_meanwhile_is_not_spoken_with_the_last_ones_prompts(self, player, tmp_path):
+        kit = Kit(player, tmp_path)
+        kit.loader.on_plan(BACK)
+        kit.loader.on_plan(NECK)  # the therapist went back and chose another routine
+        kit.finish(0)  # Back's prompts come in late
+        assert kit.cues.speech is None and not player.loaded(key("Opening"))
+        kit.finish(0)
+        assert kit.cues.speech is not None and player.loaded(key("Neck"))
+
+    def test_choosing_again_silences_the_previous_prompts_until_the_new_ones_are_ready(self, player, tmp_path):
+        kit = Kit(player, tmp_path)
+        kit.loader.on_plan(BACK)
+        kit.finish()
+        kit.loader.on_plan(NECK)
+        assert kit.cues.speech is None
+        assert kit.cues.on_events([started(NECK.steps[0])]) == ["step_start"]
+
+    @pytest.mark.parametrize("setting, own, spoken", [
+        (False, None, False), (True, None, True), (False, True, True), (True, False, False),
+    ])
+    def test_the_routines_own_speak_wins_over_the_setting(self, player, tmp_path, setting, own, spoken):
+        kit = Kit(player, tmp_path, spoken=setting)
+        kit.loader.on_plan(plan_of(timed("Opening", 60), speak=own))
+        assert len(kit.pending) == int(spoken)
+
+    def test_the_setting_is_read_when_a_routine_is_chosen(self, player, tmp_path):
+        kit = Kit(player, tmp_path, spoken=False)
+        kit.loader.on_plan(BACK)
+        kit.spoken = True  # switched on in Settings
+        kit.loader.on_plan(NECK)
+        assert len(kit.pending) == 1
+
+    def test_without_espeak_the_kiosk_says_so_once_and_keeps_its_bells(self, player, tmp_path):
+        kit = Kit(player, tmp_path, make_speech=lambda folder: SpeechPrompts(folder, binary="/nonexistent/espeak-ng"))
+        kit.loader.on_plan(BACK)
+        kit.loader.on_plan(NECK)
+        assert kit.pending == [] and len(kit.speeches) == 1
+        assert len(kit.notices) == 1 and "apt-get install espeak-ng" in kit.notices[0]
+        assert kit.cues.on_events([started(NECK.steps[0])]) == ["step_start"]
+
+    def test_without_a_data_folder_there_are_no_prompts(self, player, tmp_path):
+        kit = Kit(player, tmp_path, cache=False)
+        kit.loader.on_plan(BACK)
+        assert kit.pending == [] and kit.speeches == []
+
+
+class TestOwnSounds:
+    def test_a_steps_own_wav_is_loaded_when_its_routine_is_chosen(self, player, tmp_path):
+        kit = Kit(player, tmp_path, spoken=False)
+        own = str(cue_files()["session_end"])
+        gong = plan_of(timed("Gong", 30, sound=own))
+        assert not player.loaded(own)
+        kit.loader.on_plan(gong)
+        assert player.loaded(own) and kit.cues.on_events([started(gong.steps[0])]) == [own]
