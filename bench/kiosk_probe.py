@@ -125,7 +125,7 @@ def install(opts) -> None:
             from kivy.config import Config
 
             Config.set("graphics", "maxfps", str(opts.maxfps))
-        import kiosk.ui.app as ui_app
+        import kiosk.ui.kiosk_app as ui_app
 
         ui_app.KioskApp = probed_app(ui_app.KioskApp, opts)
 

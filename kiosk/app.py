@@ -389,7 +389,7 @@ def run_kiosk(args) -> int:
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
     from kiosk.inputs.handoff import MainThreadHandoff
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.kiosk_app import KioskApp
 
     app: KioskApp | None = None
     # The one way from other threads (pedals, speech rendering) onto Kivy's main thread.

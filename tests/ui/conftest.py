@@ -115,7 +115,7 @@ def kiosk(kivy_window, tmp_path):
 
     from kiosk.app import attach_journal, build_services
     from kiosk.engine.clock import FakeClock
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.kiosk_app import KioskApp
 
     made = []
 
