@@ -103,7 +103,6 @@ def tile_text(routine) -> str:
 
 
 class ReadyScreen(KioskScreen):
-    plan_rows = ListProperty([])
     total_text = StringProperty("")
     controller = ObjectProperty(None, allownone=True)
 

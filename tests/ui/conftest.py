@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.xvfb import Xvfb, artifacts_dir
+from kiosk_testkit.xvfb import Xvfb, artifacts_dir
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ui"
 SIZES = [(800, 480), (1024, 600), (1280, 720), (1920, 1080)]
