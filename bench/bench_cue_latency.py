@@ -36,8 +36,6 @@ from pathlib import Path
 
 from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 RATE = 44100
 TARGET_MS = 30.0
@@ -157,7 +155,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run_variant(name: str, frames: int | None, env: dict, cues: int, seed: int) -> dict:
-    from kiosk.audio.analysis import onsets, read_disk_output
+    from kiosk_testkit.audio_analysis import onsets, read_disk_output
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.raw"

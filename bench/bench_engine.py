@@ -20,18 +20,15 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
 from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from kiosk.engine.clock import FakeClock  # noqa: E402
 from kiosk.engine.session import Session  # noqa: E402
 from kiosk.engine.simulate import Press, simulate  # noqa: E402
+from kiosk.paths import ROUTINES_DIR  # noqa: E402
 from kiosk.routines.loader import load_routine  # noqa: E402
 from kiosk.routines.model import Block, Count, Routine, Step, Window  # noqa: E402
 from kiosk.routines.plan import fit_fraction, make_plan, reachable, total_at  # noqa: E402
@@ -116,7 +113,7 @@ def main() -> int:
         results["tick_" + ("naive" if naive else "engine")] = row
         print(f"{name:32} {row['ticks']:7d} {row['median_us']:10.2f} {row['p99_us']:8.2f} {row['max_us']:8.1f}")
 
-    ninety = make_plan(load_routine(ROOT / "routines" / "full-body-90.yaml"), 90 * 60)
+    ninety = make_plan(load_routine(ROUTINES_DIR / "full-body-90.yaml"), 90 * 60)
     script = presses(100, 90 * 60)
     print(f"\n90-minute session ({len(ninety.steps)} steps, {len(script)} presses), simulated start to finish")
     print(f"{'engine':32} {'events':>7} {'median s':>10}")

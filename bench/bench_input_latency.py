@@ -36,8 +36,8 @@ from pathlib import Path
 
 from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk_probe import Probed, kiosk_argv  # noqa: E402
+from kiosk_probe import kiosk_argv  # noqa: E402
+from kiosk_testkit.process import Probed  # noqa: E402
 
 FRAME_MS = 1000 / 60
 TARGET_MS = 2 * FRAME_MS
@@ -97,16 +97,8 @@ class XTestKeys:
 
 
 def focus_window(app: Probed) -> None:
-    env = app.xvfb.env()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ids = subprocess.run(["xdotool", "search", "--pid", str(app.proc.pid)], env=env,
-                             capture_output=True, text=True).stdout.split()
-        if ids:
-            subprocess.run(["xdotool", "windowfocus", "--sync", ids[0]], env=env, check=True, timeout=10)
-            return
-        time.sleep(0.1)
-    raise TimeoutError("the kiosk window did not appear")
+    window = app.find_window(timeout=30)
+    subprocess.run(["xdotool", "windowfocus", "--sync", window], env=app.env, check=True, timeout=10)
 
 
 def run_variant(source: str, env: dict, presses: int, seed: int) -> dict:

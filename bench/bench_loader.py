@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -24,15 +23,15 @@ import yaml
 from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from kiosk.errors import RoutineError  # noqa: E402
+from kiosk.paths import ROUTINES_DIR  # noqa: E402
 from kiosk.routines.loader import MAX_BYTES, load_routine_text  # noqa: E402
 
 
 def inputs() -> dict[str, tuple[str, bool]]:
     """name -> (text, whether yaml.safe_load can be run on it as a baseline)."""
-    shipped = sorted((ROOT / "routines").glob("*.yaml"))
+    shipped = sorted(ROUTINES_DIR.glob("*.yaml"))
     real = shipped[0].read_text(encoding="utf-8") if shipped else (
         ROOT / "tests/data/routines/good/everything.yaml").read_text(encoding="utf-8")
     laughs = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

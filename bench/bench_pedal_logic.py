@@ -19,15 +19,11 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
 from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
 
 from gpiozero import Button, Device  # noqa: E402
@@ -35,7 +31,7 @@ from gpiozero.pins.mock import MockFactory  # noqa: E402
 
 from kiosk.inputs.footswitch import FootSwitch  # noqa: E402
 from kiosk.inputs.gestures import PedalLogic  # noqa: E402
-from tests.inputs.chatter import edges, plan  # noqa: E402
+from kiosk_testkit.chatter import edges, plan  # noqa: E402
 
 HOLD = 0.05
 

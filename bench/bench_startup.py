@@ -22,8 +22,8 @@ from pathlib import Path
 
 from benchlib import write_results  # noqa: E402  (bench/ is on sys.path when run)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kiosk_probe import Probed, kiosk_argv, naive_argv  # noqa: E402
+from kiosk_probe import kiosk_argv, naive_argv  # noqa: E402
+from kiosk_testkit.process import Probed  # noqa: E402
 
 TARGET_S = 1.5
 

@@ -1,14 +1,21 @@
-"""What every benchmark shares: where results go, the machine they ran on, and writing them."""
+"""What every benchmark shares: where results go, the machine they ran on, and writing them.
+
+Importing it also puts the repository on ``sys.path``, so a benchmark run as ``python bench/X.py``
+imports the kiosk and :mod:`kiosk_testkit` (the process harness the tests use too) from this tree.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 
 

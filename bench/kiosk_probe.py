@@ -12,7 +12,8 @@ outside the product code:
 * optionally a thread that taps the foot switch on its gpiozero mock pin (mock pins live in the
   kiosk's process) and times each release edge, which is the edge that decides a tap.
 
-It prints ``PROBE <kind> <json>`` lines on stdout; :class:`Probed` (parent side) reads them. Times
+It prints ``PROBE <kind> <json>`` lines on stdout; :class:`kiosk_testkit.process.Probed` (the
+parent side, the same process harness the tests use) reads them. Times
 are ``time.monotonic()``, which is one system-wide clock, so parent and child stamps compare.
 
     python bench/kiosk_probe.py [--begin] [--pedal N] [--maxfps F] -- run --routine R --windowed ...
@@ -22,10 +23,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -125,7 +124,7 @@ def install(opts) -> None:
             from kivy.config import Config
 
             Config.set("graphics", "maxfps", str(opts.maxfps))
-        import kiosk.ui.app as ui_app
+        import kiosk.ui.kiosk_app as ui_app
 
         ui_app.KioskApp = probed_app(ui_app.KioskApp, opts)
 
@@ -192,97 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     return kiosk_main(kiosk_args)
 
 
-# -- the parent side -------------------------------------------------------------------------------
-class Probed:
-    """A probed process (kiosk or naive app) on its own Xvfb; collects its PROBE lines."""
-
-    def __init__(self, argv: list[str], *, env: dict | None = None, size=(1280, 800)):
-        from tests.support.xvfb import Xvfb
-
-        self.argv = argv
-        self.extra_env = env or {}
-        self.xvfb = Xvfb(*size)
-        self.rows: list[tuple[str, dict]] = []
-        self.log: list[str] = []
-        self._changed = threading.Condition()
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "Probed":
-        self.xvfb.start()
-        env = self.xvfb.env(**self.extra_env)
-        env.setdefault("GPIOZERO_PIN_FACTORY", "mock")
-        env.setdefault("SDL_AUDIODRIVER", "dummy")
-        env["PYTHONUNBUFFERED"] = "1"
-        self.started_at = time.monotonic()
-        self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True, bufsize=1)
-        threading.Thread(target=self._read, daemon=True).start()
-        return self
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            with self._changed:
-                if line.startswith("PROBE "):
-                    _, kind, data = line.rstrip("\n").split(" ", 2)
-                    self.rows.append((kind, json.loads(data)))
-                else:
-                    self.log.append(line.rstrip("\n"))
-                self._changed.notify_all()
-        with self._changed:
-            self._changed.notify_all()
-
-    def of(self, kind: str) -> list[dict]:
-        with self._changed:
-            return [data for k, data in self.rows if k == kind]
-
-    def wait(self, kind: str, count: int = 1, timeout: float = 60.0) -> dict:
-        """The ``count``-th row of ``kind``, waiting for it; raises with the log on timeout or exit."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                rows = [data for k, data in self.rows if k == kind]
-                if len(rows) >= count:
-                    return rows[count - 1]
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"{self.argv[1]} exited ({self.proc.returncode}) before "
-                                       f"{kind} #{count}:\n" + "\n".join(self.log[-30:]))
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"no {kind} #{count} in {timeout:.0f} s:\n" + "\n".join(self.log[-30:]))
-                self._changed.wait(min(left, 0.5))
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time of the process so far (Linux /proc)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def xvfb_cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.xvfb.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def peak_rss_mib(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.xvfb.stop()
-
-    def __enter__(self) -> "Probed":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
+# -- how the parent starts one (it reads the rows with kiosk_testkit.process.Probed) ---------------
 def kiosk_argv(*kiosk_args: str, begin: float = 0.0, pedal: int = 0, maxfps: int | None = None) -> list[str]:
     argv = [sys.executable, str(Path(__file__).resolve()), "--begin", str(begin), "--pedal", str(pedal)]
     if maxfps is not None:

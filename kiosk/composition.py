@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from kiosk.journal.journal import Journal
     from kiosk.journal.recorder import SessionRecorder
     from kiosk.platform.backlight import Backlight
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.kiosk_app import KioskApp
 
 log = logging.getLogger("kiosk")
 
@@ -280,7 +280,7 @@ def run_kiosk(options: RunOptions) -> int:
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
     from kiosk.inputs.handoff import MainThreadHandoff
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.kiosk_app import KioskApp
 
     app: KioskApp | None = None
     # The one way from other threads (pedals, speech rendering) onto Kivy's main thread.

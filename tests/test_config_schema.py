@@ -11,8 +11,8 @@ from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.config_schema import room_schema, room_schema_text
 from kiosk.paths import ROOM_SCHEMA_FILE, ROOT
-from tests.support.editor import DRAFTS, as_editor_sees
-from tests.support.editor import validator as editor_validator
+from kiosk_testkit.editor import DRAFTS, as_editor_sees
+from kiosk_testkit.editor import validator as editor_validator
 
 EXAMPLE = ROOT / "deploy" / "room.example.yaml"
 

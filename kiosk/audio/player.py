@@ -1,4 +1,6 @@
-"""Cue players: Kivy's SDL2 mixer, silence when there is no audio device, and a recorder for tests.
+"""Cue players: Kivy's SDL2 mixer, and silence when there is no audio device.
+
+Tests record cues with :class:`kiosk_testkit.players.RecordingPlayer`, built on :class:`BasePlayer`.
 
 Every player loads all its sounds up front (:meth:`CuePlayer.load`, before the first screen), so
 a cue never waits for a disk read, and every player honours the same volume, mute and per-cue
@@ -9,9 +11,8 @@ switches. :func:`open_player` picks one and never raises: a kiosk without sound 
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
-from typing import Callable, Mapping, Protocol, runtime_checkable
+from typing import Mapping, Protocol, runtime_checkable
 
 from kiosk.audio import sdlmixer
 
@@ -142,30 +143,6 @@ class SilentPlayer(BasePlayer):
     @property
     def available(self) -> bool:
         return False
-
-
-class RecordingPlayer(BasePlayer):
-    """For tests: ``played`` lists ``(name, time)`` of each cue that would have sounded, and
-    ``levels`` the volume it would have had. ``clock`` gives the time (a fake clock in tests)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic, **kwargs):
-        super().__init__(**kwargs)
-        self.clock = clock
-        self.played: list[tuple[str, float]] = []
-        self.levels: list[float] = []
-        self.paths: dict[str, Path] = {}
-
-    def _load_one(self, name: str, path: Path) -> None:
-        self.paths[name] = path
-
-    def _play(self, name: str, level: float) -> None:
-        self.played.append((name, self.clock()))
-        self.levels.append(level)
-
-    @property
-    def names(self) -> list[str]:
-        """Just the names played, in order."""
-        return [name for name, _ in self.played]
 
 
 class KivyCuePlayer(BasePlayer):

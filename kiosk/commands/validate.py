@@ -1,4 +1,7 @@
-"""``kiosk validate PATH...``: check routine files the way a compiler checks source.
+"""``kiosk validate [PATH...]``: check routine files the way a compiler checks source.
+
+Without a path it checks the routines shipped inside the package (:data:`kiosk.paths.ROUTINES_DIR`),
+so an installed kiosk can prove its own routines load.
 
 Each good file gets one ``FILE: ok`` line with a short summary on stdout; every problem in a bad
 file goes to stderr as ``FILE:LINE:COL: error: MESSAGE``. Exit 0 when all are good, 1 when any is
@@ -13,6 +16,7 @@ import sys
 
 from kiosk.commands import add_command
 from kiosk.errors import RoutineError
+from kiosk.paths import ROUTINES_DIR
 from kiosk.routines.durations import fmt_window
 from kiosk.routines.loader import expanded_count, load_routine, routine_files
 from kiosk.routines.model import Block, Item, Routine
@@ -23,12 +27,13 @@ def register(subparsers) -> None:
                          help="check routine files and report every problem with its line",
                          description="Check routine files (or every *.yaml / *.yml under folders) and report every "
                                      "problem as FILE:LINE:COL: error: MESSAGE.")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="a routine file or a folder of them")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="a routine file or a folder of them (default: the shipped routines)")
 
 
 def run(args: argparse.Namespace) -> int:
     status = 0
-    for path in args.paths:
+    for path in args.paths or [str(ROUTINES_DIR)]:
         if not os.path.exists(path):
             print(f"{path}: error: no such file or folder", file=sys.stderr)
             status = 2

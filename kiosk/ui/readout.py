@@ -1,4 +1,4 @@
-"""What the session screen shows, worked out from an engine snapshot (Kivy-free, so easy to test)."""
+"""What the session screen shows, worked out from an engine snapshot (needs no window, so easy to test)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Behaviour of the kiosk's screens; their layout is in kv/<screen>.kv."""
+"""Behaviour of the kiosk's screens; their layout is in kv/<screen>.kv.
+
+Each screen says what a key, a pedal or a touch means while it is shown (:meth:`KioskScreen.on_action`,
+:meth:`KioskScreen.on_key`), so a new screen brings its own meaning of "next" with it.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,15 @@ import hmac
 import time
 
 from kivy.app import App
+from kivy.core.window import Keyboard
 from kivy.factory import Factory
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
+from kivy.utils import escape_markup
 
 from kiosk.controller import length_choices
+from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.routines.durations import fmt_clock, fmt_human, fmt_offset
 from kiosk.ui import theme
@@ -21,7 +28,18 @@ class KioskRoot(FloatLayout):
     """The screen manager with the notice bar, the cue flash and the dimmer above it."""
 
 
-class PickerScreen(Screen):
+class KioskScreen(Screen):
+    """A screen of the kiosk: it decides what an action or a key means while it is shown."""
+
+    def on_action(self, action: Action, source: str) -> None:
+        """An action from a key, a pedal or a touch (``source`` says which); ignored by default."""
+
+    def on_key(self, key: int, codepoint: str | None) -> bool:
+        """A key before the room's key map sees it; True when this screen used it."""
+        return False
+
+
+class PickerScreen(KioskScreen):
     highlighted = NumericProperty(0)
     routines = ListProperty([])
 
@@ -46,9 +64,17 @@ class PickerScreen(Screen):
         if self.routines:
             App.get_running_app().choose(self.routines[self.highlighted])
 
-    def on_key(self, key: int) -> bool:
+    def on_action(self, action: Action, source: str) -> None:
+        """Next chooses the highlighted routine; back moves the highlight back."""
+        if action is Action.ADVANCE:
+            self.choose_highlighted()
+        elif action is Action.BACK:
+            self.move(-1)
+
+    def on_key(self, key: int, codepoint: str | None) -> bool:
         """Arrow keys move between tiles on the picker; space and Enter choose (as a pedal tap)."""
-        moves = {273: -self.ids.tiles.cols, 274: self.ids.tiles.cols, 276: -1, 275: 1}
+        codes, cols = Keyboard.keycodes, self.ids.tiles.cols
+        moves = {codes["up"]: -cols, codes["down"]: cols, codes["left"]: -1, codes["right"]: 1}
         if key in moves:
             self.move(moves[key])
             return True
@@ -70,14 +96,13 @@ def tile_text(routine) -> str:
     except Exception:  # an unreachable default length still shows the tile
         length, count = "?", 0
     summary = routine.summary or ""
-    dim = _hex(theme.TEXT_DIM)
-    faint = _hex(theme.ACCENT)
-    return (f"[b]{_esc(routine.name)}[/b]\n[color={dim}]{_esc(summary)}[/color]\n"
+    dim = theme.markup_hex(theme.TEXT_DIM)
+    faint = theme.markup_hex(theme.ACCENT)
+    return (f"[b]{escape_markup(routine.name)}[/b]\n[color={dim}]{escape_markup(summary)}[/color]\n"
             f"[color={faint}]{length} · {count} steps[/color]")
 
 
-class ReadyScreen(Screen):
-    plan_rows = ListProperty([])
+class ReadyScreen(KioskScreen):
     total_text = StringProperty("")
     controller = ObjectProperty(None, allownone=True)
 
@@ -112,6 +137,14 @@ class ReadyScreen(Screen):
             rows.add_widget(Factory.PlanRow(start=fmt_clock(step.start_s), name=step.name + side,
                                             window=step.window_label, planned=fmt_clock(step.planned_s)))
 
+    def on_action(self, action: Action, source: str) -> None:
+        """Next (or pause) begins the session; back returns to the routines."""
+        app = App.get_running_app()
+        if action in (Action.ADVANCE, Action.TOGGLE_PAUSE):
+            app.begin()
+        elif action is Action.BACK:
+            app.to_picker()
+
     def _replan(self, length_s=None, skip=None) -> None:
         c = self.controller
         skip = c.skip if skip is None else skip
@@ -131,7 +164,14 @@ class ReadyScreen(Screen):
         self._replan(skip=tuple(sorted(skip)))
 
 
-class SessionScreen(Screen):
+class SessionScreen(KioskScreen):
+    def on_action(self, action: Action, source: str) -> None:
+        """Every action goes to the session; next also dismisses the "resumed after a restart" note."""
+        app = App.get_running_app()
+        if app.resume_message and action is Action.ADVANCE:
+            app.resume_message = ""
+        app.show_events(app.controller.act(action))
+
     def show_parts(self, tags) -> None:
         """Offer to leave out each optional part still to come (shown on the pause overlay)."""
         row = self.ids.parts
@@ -144,9 +184,20 @@ class SessionScreen(Screen):
             row.add_widget(button)
 
 
-class SummaryScreen(Screen):
+class SummaryScreen(KioskScreen):
+    """Planned against actual for every step, judged by the engine's own step records.
+
+    Each row's colour and each remark come from :attr:`StepRecord.timing
+    <kiosk.engine.records.StepRecord>`, the judgement the journal keeps too, so the summary, the
+    history and ``kiosk history`` always agree on which steps fell short of or ran past their window.
+    """
+
+    #: A pedal tap this soon after the summary appears was meant for the last step, not for "done".
+    SETTLE_S = 3.0
+
     totals = StringProperty("")
     remarks = StringProperty("")
+    shown_at = NumericProperty(0.0)
 
     def populate(self, controller) -> None:
         session = controller.session
@@ -156,16 +207,14 @@ class SummaryScreen(Screen):
         scale = max([max(r.max_s, r.actual_s, r.planned_s) for r in records] + [1.0])
         remarks = []
         actual_total = sum(r.actual_s for r in records)
-        steps = controller.plan.steps
         for r in records:
-            verdict = verdict_of(r, steps[r.index])
             label = r.name + (f" ({r.side})" if r.side else "")
             rows.add_widget(Factory.SummaryRow(name=label, actual=fmt_clock(r.actual_s), min_s=r.min_s,
                                                max_s=r.max_s, planned_s=r.planned_s,
-                                               actual_s=r.actual_s, scale_s=scale, verdict=verdict))
-            if verdict == "short":
+                                               actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
+            if r.timing == "early":
                 remarks.append(f"{label}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
-            elif verdict == "over":
+            elif r.timing == "late":
                 remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
         snap = controller.snapshot()
         planned_total = controller.plan.total_s
@@ -175,30 +224,22 @@ class SummaryScreen(Screen):
                        f"({fmt_offset(took - planned_total)}){paused}")
         self.remarks = ("All steps within their windows." if not remarks
                         else "Outside their windows:\n" + "\n".join(remarks))
+        self.shown_at = time.monotonic()
+
+    def on_action(self, action: Action, source: str) -> None:
+        """Next returns to the routines, once the summary has been up long enough to be seen."""
+        if action is Action.ADVANCE and time.monotonic() - self.shown_at > self.SETTLE_S:
+            App.get_running_app().to_picker()
 
 
-def verdict_of(record, step) -> str:
-    """``short``, ``over`` or ``within``: how a step's actual time sat against its window.
-
-    Only steps with a real window are judged: a step that waits for the therapist has an estimate.
-    """
-    if not (step.kind == "timed" or step.paced):
-        return "within"
-    if record.actual_s < record.min_s - 0.5:
-        return "short"
-    if record.actual_s > record.max_s + 0.5:
-        return "over"
-    return "within"
-
-
-class ErrorsScreen(Screen):
+class ErrorsScreen(KioskScreen):
     text = StringProperty("")
 
     def populate(self, lines) -> None:
         self.text = "\n\n".join(lines) if lines else "Every routine file loaded."
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(KioskScreen):
     """Recent sessions, and for one routine each step's timing against its window over time."""
 
     trend_title = StringProperty("")
@@ -207,11 +248,11 @@ class HistoryScreen(Screen):
         sessions = journal.recent(limit=30) if journal is not None else []
         box = self.ids.sessions
         box.clear_widgets()
-        dim = _hex(theme.TEXT_DIM)
+        dim = theme.markup_hex(theme.TEXT_DIM)
         for row in sessions:
             when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
             length = fmt_clock(row.length_s) if row.length_s is not None else "-"
-            text = (f"[b]{_esc(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
+            text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
                     f"{len(row.steps)} steps[/color]")
             button = Factory.HistoryRow(text=text, selected=row.routine == routine)
             button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name))
@@ -227,10 +268,11 @@ class HistoryScreen(Screen):
         box.clear_widgets()
         for trend in trends:
             box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
-                                             values=[p.actual_s for p in trend.points]))
+                                             values=[p.actual_s for p in trend.points],
+                                             timings=[p.timing or "" for p in trend.points]))
 
 
-class PinScreen(Screen):
+class PinScreen(KioskScreen):
     entered = StringProperty("")
     message = StringProperty("Enter the room PIN")
     next_screen = StringProperty("settings")
@@ -253,23 +295,20 @@ class PinScreen(Screen):
                 self.entered = ""
                 self.message = "Wrong PIN, try again"
 
-    def on_key(self, key: int, codepoint) -> bool:
+    def on_key(self, key: int, codepoint: str | None) -> bool:
+        """Digits type the PIN, Backspace takes one back, Escape gives up; no key reaches the map."""
         if codepoint and codepoint.isdigit():
             self.press(codepoint)
-        elif key == 8:
+        elif key == Keyboard.keycodes["backspace"]:
             self.press("<")
-        elif key == 27:
+        elif key == Keyboard.keycodes["escape"]:
             App.get_running_app().leave_settings()
         return True
 
 
-class SettingsScreen(Screen):
-    pass
-
-
-def _hex(rgba) -> str:
-    return "".join(f"{int(round(c * 255)):02x}" for c in rgba[:3])
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")
+class SettingsScreen(KioskScreen):
+    def on_action(self, action: Action, source: str) -> None:
+        """The pedal test: nothing moves; each key or touch is listed (foot switches list their
+        gestures themselves, with the pedal's name)."""
+        if source != "pedal":
+            App.get_running_app().log_pedal(f"{source}: {action.value}")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from kivy.utils import get_color_from_hex, get_hex_from_color
+
 
 def _rgba(hex_code: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    hex_code = hex_code.lstrip("#")
-    r, g, b = (int(hex_code[i:i + 2], 16) / 255.0 for i in (0, 2, 4))
+    r, g, b, _ = get_color_from_hex(hex_code)
     return (r, g, b, alpha)
+
+
+def markup_hex(colour) -> str:
+    """``#rrggbb`` of a palette colour, for ``[color=...]`` in Kivy markup (its alpha left out)."""
+    return get_hex_from_color(colour[:3])
 
 
 BG = _rgba("#15110e")            # near-black, warm

@@ -16,8 +16,26 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
 
+#: Colours of a step's time against its window, by the engine's ``timing`` (early, within, late).
+TIMING_COLOURS = {"early": theme.EARLY, "late": theme.LATE}
 
-class HoldButton(Label):
+
+class Redrawn:
+    """A widget drawn by its ``_redraw``: again when its position, size or a property named in
+    ``redraw_on`` changes, and once on the next frame, when its .kv rules have set it up."""
+
+    redraw_on: tuple[str, ...] = ()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(**{name: self._redraw for name in ("pos", "size", *self.redraw_on)})
+        Clock.schedule_once(self._redraw, 0)
+
+    def _redraw(self, *_):
+        raise NotImplementedError
+
+
+class HoldButton(Redrawn, Label):
     """A button that acts only after it has been held for ``hold_s`` without sliding.
 
     A brushed screen (oily fingers, a sleeve, a towel) gives short or sliding touches; neither
@@ -32,15 +50,13 @@ class HoldButton(Label):
     pressed = BooleanProperty(False)
 
     __events__ = ("on_activate",)
+    redraw_on = ("fill", "pressed", "bg")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._touch = None
         self._fired = False
         self._event = None
-        self.bind(pos=self._redraw, size=self._redraw, fill=self._redraw, pressed=self._redraw,
-                  bg=self._redraw)
-        Clock.schedule_once(self._redraw, 0)
 
     def _redraw(self, *_):
         self.canvas.before.clear()
@@ -120,17 +136,12 @@ class Digits(Label):
     INK = 0.75
 
 
-class TapButton(ButtonBehavior, Label):
+class TapButton(Redrawn, ButtonBehavior, Label):
     """An ordinary tap button for choices that move nothing on (tiles, lengths, settings)."""
 
     bg = ColorProperty(theme.PANEL)
     selected = BooleanProperty(False)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw, state=self._redraw, selected=self._redraw,
-                  bg=self._redraw)
-        Clock.schedule_once(self._redraw, 0)
+    redraw_on = ("state", "selected", "bg")
 
     def _redraw(self, *_):
         self.canvas.before.clear()
@@ -146,19 +157,14 @@ class TapButton(ButtonBehavior, Label):
                      width=dp(1.5))
 
 
-class Bar(Widget):
+class Bar(Redrawn, Widget):
     """A flat progress bar; ``marker`` (0..1, negative for none) draws a thin target line."""
 
     value = NumericProperty(0.0)
     color = ColorProperty(theme.ACCENT)
     track = ColorProperty(theme.PANEL)
     marker = NumericProperty(-1.0)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw, value=self._redraw, color=self._redraw,
-                  marker=self._redraw)
-        Clock.schedule_once(self._redraw, 0)
+    redraw_on = ("value", "color", "marker")
 
     def _redraw(self, *_):
         self.canvas.clear()
@@ -176,20 +182,24 @@ class Bar(Widget):
                 Rectangle(pos=(x - dp(1), self.y - dp(3)), size=(dp(2), self.height + dp(6)))
 
 
-class ChartRow(Widget):
-    """One step in the summary chart: its window as a band, the plan as a tick, the actual as a bar."""
+class StepTimes:
+    """How one step went, as the summary shows it: its window, the plan, the time it took (seconds;
+    ``scale_s`` is the longest the chart shows) and the engine's ``timing`` of it (early, within,
+    late, or "" for a step without a window)."""
 
     min_s = NumericProperty(0.0)
     max_s = NumericProperty(0.0)
     planned_s = NumericProperty(0.0)
     actual_s = NumericProperty(0.0)
     scale_s = NumericProperty(1.0)
-    verdict = StringProperty("within")    # within | short | over
+    timing = StringProperty("")
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw, actual_s=self._redraw, scale_s=self._redraw)
-        Clock.schedule_once(self._redraw, 0)
+
+class ChartRow(StepTimes, Redrawn, Widget):
+    """One step in the summary chart: its window as a band, the plan as a tick, the actual as a bar
+    in the colour of its timing."""
+
+    redraw_on = ("min_s", "max_s", "planned_s", "actual_s", "scale_s", "timing")
 
     def _x(self, seconds: float) -> float:
         return self.x + self.width * max(0.0, min(1.0, seconds / self.scale_s if self.scale_s else 0))
@@ -201,21 +211,17 @@ class ChartRow(Widget):
             Color(rgba=theme.PANEL)
             Rectangle(pos=(self._x(self.min_s), self.y + h * 0.15),
                       size=(max(dp(2), self._x(self.max_s) - self._x(self.min_s)), h * 0.7))
-            colour = {"short": theme.EARLY, "over": theme.LATE}.get(self.verdict, theme.GOOD)
-            Color(rgba=colour)
+            Color(rgba=TIMING_COLOURS.get(self.timing, theme.GOOD))
             Rectangle(pos=(self.x, self.y + h * 0.32), size=(self._x(self.actual_s) - self.x, h * 0.36))
             Color(rgba=theme.TEXT_DIM)
             Rectangle(pos=(self._x(self.planned_s) - dp(1), self.y + h * 0.05), size=(dp(2), h * 0.9))
 
 
-class Flash(Widget):
+class Flash(Redrawn, Widget):
     """A brief warm glow around the screen edge: the visual cue when there is no sound."""
 
     level = NumericProperty(0.0)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw, level=self._redraw)
+    redraw_on = ("level",)
 
     def _redraw(self, *_):
         self.canvas.clear()
@@ -228,8 +234,6 @@ class Flash(Widget):
                  width=dp(8))
 
 
-
-
 class PlanRow(BoxLayout):
     """One line of the plan on the ready screen: start, step, window, planned time."""
 
@@ -239,17 +243,11 @@ class PlanRow(BoxLayout):
     planned = StringProperty("")
 
 
-class SummaryRow(BoxLayout):
+class SummaryRow(StepTimes, BoxLayout):
     """One line of the summary: the step, its chart row, the time it took."""
 
     name = StringProperty("")
     actual = StringProperty("")
-    min_s = NumericProperty(0.0)
-    max_s = NumericProperty(0.0)
-    planned_s = NumericProperty(0.0)
-    actual_s = NumericProperty(0.0)
-    scale_s = NumericProperty(1.0)
-    verdict = StringProperty("within")
 
 
 class HistoryRow(TapButton):
@@ -263,20 +261,18 @@ class TrendLine(BoxLayout):
     min_s = NumericProperty(0.0)
     max_s = NumericProperty(0.0)
     values = ListProperty([])
+    timings = ListProperty([])
 
 
-class TrendRow(Widget):
-    """A step's actual times over sessions (oldest left) as dots against its window (the band)."""
+class TrendRow(Redrawn, Widget):
+    """A step's actual times over sessions (oldest left) as dots against its window (the band),
+    each coloured by the engine's judgement kept in the journal (``timings``, one per value)."""
 
     min_s = NumericProperty(0.0)
     max_s = NumericProperty(0.0)
     values = ListProperty([])
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw, values=self._redraw, min_s=self._redraw,
-                  max_s=self._redraw)
-        Clock.schedule_once(self._redraw, 0)
+    timings = ListProperty([])
+    redraw_on = ("values", "timings", "min_s", "max_s")
 
     def _redraw(self, *_):
         self.canvas.clear()
@@ -295,14 +291,10 @@ class TrendRow(Widget):
         with self.canvas:
             Color(rgba=theme.PANEL_HI)
             Rectangle(pos=(self.x, y(self.min_s) - dp(1)), size=(self.width, max(dp(2), y(self.max_s) - y(self.min_s) + dp(2))))
-            for i, value in enumerate(self.values):
+            timings = list(self.timings) + [""] * (count - len(self.timings))
+            for i, (value, timing) in enumerate(zip(self.values, timings)):
                 x = self.x + (self.width - dot) * (i / (count - 1) if count > 1 else 0.5)
-                if value < self.min_s - 0.5:
-                    Color(rgba=theme.EARLY)
-                elif value > self.max_s + 0.5:
-                    Color(rgba=theme.LATE)
-                else:
-                    Color(rgba=theme.GOOD)
+                Color(rgba=TIMING_COLOURS.get(timing, theme.GOOD))
                 Rectangle(pos=(x, y(value) - dot / 2), size=(dot, dot))
 
 

@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from kiosk.audio.analysis import (
+from kiosk_testkit.audio_analysis import (
     dbfs, dominant_hz, new_pitch_hz, onsets, read_disk_output, segment_peaks, semitone, strikes,
 )
 

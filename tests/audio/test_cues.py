@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from kiosk.audio.cues import CUES, EVENT_CUES, CueListener, cue_files
-from kiosk.audio.player import RecordingPlayer
 from kiosk.engine.clock import FakeClock
 from kiosk.engine.events import (
     Halfway, MaxReached, MinReached, Paused, Rep, Resumed, SessionFinished, SideSwitched,
@@ -13,6 +12,7 @@ from kiosk.engine.events import (
 )
 from kiosk.engine.session import Session
 from kiosk.routines.plan import make_plan
+from kiosk_testkit.players import RecordingPlayer
 from tests.engine.factories import block, reps, routine, timed
 
 PLAN = make_plan(routine(

@@ -15,10 +15,10 @@ import textwrap
 
 import pytest
 
-from kiosk.audio.analysis import (
+from kiosk.audio.cues import cue_files
+from kiosk_testkit.audio_analysis import (
     DISK_RATE, dbfs, dominant_hz, onsets, read_disk_output, read_wav, segment_peaks, semitone,
 )
-from kiosk.audio.cues import cue_files
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kiosk.audio.cues import CUES, cue_files
-from kiosk.audio.player import CuePlayer, RecordingPlayer, SilentPlayer
+from kiosk.audio.player import CuePlayer, SilentPlayer
 from kiosk.engine.clock import FakeClock
+from kiosk_testkit.players import RecordingPlayer
 
 
 @pytest.fixture

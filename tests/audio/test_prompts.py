@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from kiosk.audio.cues import CueListener, cue_files
-from kiosk.audio.player import RecordingPlayer
+from kiosk_testkit.players import RecordingPlayer
 from kiosk.audio.prompts import PromptLoader
 from kiosk.audio.speech import WHISPER_GAIN, SpeechPrompts, key
 from kiosk.routines.plan import make_plan

@@ -8,9 +8,9 @@ from functools import lru_cache
 
 import pytest
 
-from kiosk.audio.analysis import FULL_SCALE, dbfs, max_step, new_pitch_hz, read_wav, semitone, strikes
 from kiosk.audio.cues import CUES, cue_files
 from kiosk.paths import ROOT
+from kiosk_testkit.audio_analysis import FULL_SCALE, dbfs, max_step, new_pitch_hz, read_wav, semitone, strikes
 
 FILES = cue_files()
 

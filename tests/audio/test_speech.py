@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from kiosk.audio.analysis import dbfs, onsets, read_wav
 from kiosk.audio.cues import CueListener, cue_files
-from kiosk.audio.player import RecordingPlayer
 from kiosk.audio.speech import LEAD_S, SpeechPrompts, key, left_phrase
 from kiosk.engine.events import SideSwitched, StepWarning
+from kiosk_testkit.audio_analysis import dbfs, onsets, read_wav
+from kiosk_testkit.players import RecordingPlayer
 from tests.audio.test_cues import CALF_RIGHT, OPENING, PLAN, started
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")

@@ -84,11 +84,12 @@ class TestUsage:
         assert err == [f"{tmp_path / 'nope.yaml'}: error: no such file or folder"]
         assert len(out) == 1
 
-    def test_no_path_is_a_usage_error(self, capsys):
-        with pytest.raises(SystemExit) as exited:
-            main(["validate"])
-        assert exited.value.code == 2
-        assert "PATH" in capsys.readouterr().err
+    def test_no_path_checks_the_shipped_routines(self, capsys):
+        code, out, err = validate(capsys)
+        shipped = sorted(ROUTINES_DIR.glob("*.yaml"))
+        assert (code, err) == (0, [])
+        assert [line.split(": ok - ")[0] for line in out] == [str(f) for f in shipped]
+        assert len(shipped) >= 5
 
     def test_folder_without_routines_is_a_problem(self, capsys, tmp_path):
         code, out, err = validate(capsys, tmp_path)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kiosk.inputs.gestures import (
     DOUBLE_TAP, HOLD, LONG_HOLD, LONG_HOLD_FACTOR, TAP, Debouncer, GestureRecognizer, PedalLogic,
 )
-from tests.inputs.chatter import MAX_CHATTER, Press, burst, edges, expected, plan
+from kiosk_testkit.chatter import MAX_CHATTER, Press, burst, edges, expected, plan
 
 HOLD_TIME = 1.0
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.xvfb import Xvfb
+from kiosk_testkit.xvfb import Xvfb
 
 pytestmark = pytest.mark.ui
 

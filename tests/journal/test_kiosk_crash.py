@@ -10,9 +10,9 @@ import time
 
 import pytest
 
+from kiosk_testkit.process import KioskProcess
+from kiosk_testkit.xvfb import Xvfb
 from tests.journal.crashcheck import check_finished, check_integrity, recorded_steps, saved_point
-from tests.support.kiosk_process import KioskProcess
-from tests.support.xvfb import Xvfb
 from tests.ui.conftest import DATA
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]

@@ -14,8 +14,8 @@ from kiosk.paths import ROUTINES_DIR, SCHEMA_FILE
 from kiosk.routines.format import BLOCK, STEP, TOP
 from kiosk.routines.loader import load_routine, load_routine_text
 from kiosk.routines.schema import routine_schema
-from tests.support.editor import DRAFTS, as_editor_sees
-from tests.support.editor import validator as editor_validator
+from kiosk_testkit.editor import DRAFTS, as_editor_sees
+from kiosk_testkit.editor import validator as editor_validator
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "routines"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.xvfb import Xvfb, artifacts_dir
+from kiosk_testkit.xvfb import Xvfb, artifacts_dir
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ui"
 SIZES = [(800, 480), (1024, 600), (1280, 720), (1920, 1080)]
@@ -115,7 +115,7 @@ def kiosk(kivy_window, tmp_path):
     from kiosk.composition import RunOptions, attach_journal, build_services, open_start
     from kiosk.config import RoomConfig
     from kiosk.engine.clock import FakeClock
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.kiosk_app import KioskApp
 
     made = []
 

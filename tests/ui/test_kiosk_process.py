@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from kiosk.audio.analysis import onsets, read_disk_output, segment_peaks
-from tests.support.kiosk_process import KioskProcess
-from tests.support.xvfb import Xvfb
+from kiosk_testkit.audio_analysis import onsets, read_disk_output, segment_peaks
+from kiosk_testkit.process import KioskProcess
+from kiosk_testkit.xvfb import Xvfb
 from tests.ui.conftest import DATA
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]

@@ -82,7 +82,6 @@ class KioskApp(App):
         self._refresh_at = 0.0
         self._notice_until = 0.0
         self._notices: list[str] = []
-        self._summary_shown_at = 0.0
         self.first_frame_callbacks: list = []
 
     # -- Kivy life cycle -------------------------------------------------------------------------
@@ -183,7 +182,6 @@ class KioskApp(App):
         if "session_finished" in kinds:
             self.refresh()
             self.sm.get_screen("summary").populate(self.controller)
-            self._summary_shown_at = time.monotonic()
             self._go("summary")
 
     def refresh(self) -> None:
@@ -216,39 +214,16 @@ class KioskApp(App):
             self.offset_color = theme.LATE if snap.over_s > 0 else theme.EARLY
         self.next_text = f"Next: {snap.next_name}" if snap.next_name else "Last step"
 
+    def show_events(self, events) -> None:
+        """Show what the engine just did: react to its events, then refresh the session screen."""
+        if events:
+            self.on_events(events)
+        self.refresh()
+
     # -- verbs the .kv files call ----------------------------------------------------------------
-    def act(self, action: str, source: str = "screen") -> None:
-        """An action from a key, a pedal or a touch; what it means depends on the screen."""
-        action = Action(action) if not isinstance(action, Action) else action
-        screen = self.sm.current
-        if screen == "settings":
-            # The pedal test: nothing moves; foot switches log their gestures themselves.
-            if source != "pedal":
-                self.log_pedal(f"{source}: {action.value}")
-            return
-        if screen == "picker":
-            if action is Action.ADVANCE:
-                self.sm.get_screen("picker").choose_highlighted()
-            elif action is Action.BACK:
-                self.sm.get_screen("picker").move(-1)
-            return
-        if screen == "ready":
-            if action in (Action.ADVANCE, Action.TOGGLE_PAUSE):
-                self.begin()
-            elif action is Action.BACK:
-                self.to_picker()
-            return
-        if screen == "summary":
-            if action is Action.ADVANCE and time.monotonic() - self._summary_shown_at > 3.0:
-                self.to_picker()
-            return
-        if screen == "session":
-            if self.resume_message and action is Action.ADVANCE:
-                self.resume_message = ""
-            events = self.controller.act(action)
-            if events:
-                self.on_events(events)
-            self.refresh()
+    def act(self, action: str | Action, source: str = "screen") -> None:
+        """An action from a key, a pedal or a touch; the screen on show says what it means."""
+        self.sm.current_screen.on_action(Action(action), source)
 
     def choose(self, routine, length_s=None, skip=()) -> None:
         """Open a routine's ready screen with the plan for the chosen length and parts.
@@ -270,9 +245,7 @@ class KioskApp(App):
     def begin(self) -> None:
         if self.controller.session is None:
             return
-        events = self.controller.act(Action.ADVANCE)
-        self.on_events(events)
-        self.refresh()
+        self.show_events(self.controller.act(Action.ADVANCE))
         self._go("session")
 
     def leave_out(self, tag: str) -> None:
@@ -374,9 +347,7 @@ class KioskApp(App):
         if self._is_exit_chord(key, modifiers):
             self.leave()
             return True
-        if self.sm.current == "pin":
-            return self.sm.get_screen("pin").on_key(key, codepoint)
-        if self.sm.current == "picker" and self.sm.get_screen("picker").on_key(key):
+        if self.sm.current_screen.on_key(key, codepoint):
             return True
         keymap = self.services.keymap
         action = keymap.key_down(key, scancode, modifiers)

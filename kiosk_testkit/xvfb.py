@@ -50,12 +50,8 @@ class Xvfb:
         return env
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        if self.proc is not None:
+            end_process(self.proc, grace_s=5.0)
         self.proc = None
 
     def __enter__(self) -> "Xvfb":
@@ -65,13 +61,24 @@ class Xvfb:
         self.stop()
 
 
+def end_process(proc: subprocess.Popen, grace_s: float) -> int:
+    """Terminate ``proc``, kill it if it has not ended within ``grace_s``; its exit code."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return proc.wait(5)
+
+
 def artifacts_dir(*parts: str) -> str:
     """Where tests keep screenshots and logs for people to look at (git-ignored)."""
     root = os.environ.get("KIOSK_ARTIFACTS") or os.path.join(
-        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "artifacts")
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
     path = os.path.join(root, *parts)
     os.makedirs(path, exist_ok=True)
     return path
 
 
-__all__ = ["Xvfb", "artifacts_dir"]
+__all__ = ["Xvfb", "artifacts_dir", "end_process"]
