@@ -1,6 +1,7 @@
 # Everything a fresh Debian / Raspberry Pi OS machine with Python 3 and make needs:
 #   make run    the kiosk (windowed, keyboard as foot switch, where no screen or GPIO can be owned)
-#   make test   the whole test suite (installs Xvfb, Mesa, libmtdev, xdotool, espeak-ng when root)
+#   make test   lint (ruff, mypy on the core), then the whole test suite (installs Xvfb, Mesa, libmtdev,
+#               xdotool, espeak-ng when root)
 #   make bench  the benchmarks, side by side with their baselines
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench venv test-deps clean sounds
+.PHONY: run test lint bench venv test-deps clean sounds
 
 $(STAMP): pyproject.toml
 	@scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
@@ -23,7 +24,12 @@ test-deps:
 run: $(STAMP)
 	$(BIN)/kiosk run $(ARGS)
 
-test: $(STAMP) test-deps
+# ruff on everything, mypy on the pure core (kiosk/routines, kiosk/engine; see pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: $(STAMP) test-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) test-deps

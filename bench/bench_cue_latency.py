@@ -4,7 +4,8 @@
 Each variant runs in its own process with ``SDL_AUDIODRIVER=disk`` (SDL writes the mix to a file
 in real time). The process sleeps until each deadline, plays a short cue through the kiosk's
 Kivy player, and a small C hook on SDL's audio thread (``Mix_SetPostMix``, compiled with ``cc``)
-timestamps the buffer that holds each cue's first sample. Latency = time that buffer was mixed + the cue's offset inside it -
+timestamps the buffer that holds each cue's first sample.
+Latency = time that buffer was mixed + the cue's offset inside it -
 deadline. The cues found in the output file are counted as a cross-check.
 
 Baseline in the same run: Kivy's own ``SoundLoader`` with the 4096-frame buffer Kivy opens

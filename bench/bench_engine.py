@@ -118,7 +118,7 @@ def main() -> int:
     print(f"\n90-minute session ({len(ninety.steps)} steps, {len(script)} presses), simulated start to finish")
     print(f"{'engine':32} {'events':>7} {'median s':>10}")
     for name, target in (("re-spread on (this engine)", ninety.target_s), ("re-spread off (no target)", None)):
-        def run():
+        def run(target=target):
             return simulate(ninety, script, session=Session(ninety, FakeClock(0.0), target_s=target))
         events = len(run()[1])
         seconds = timed(run, args.repeat)

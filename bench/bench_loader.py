@@ -72,8 +72,8 @@ def main() -> int:
     results = []
     print(f"{'input':28} {'KiB':>6} {'loader s':>9} {'safe_load s':>12}  outcome")
     for name, (text, baseline_ok) in inputs().items():
-        ours = timed(lambda: load(text), args.repeat)
-        base = timed(lambda: yaml.safe_load(text), args.repeat) if baseline_ok else None
+        ours = timed(lambda text=text: load(text), args.repeat)
+        base = timed(lambda text=text: yaml.safe_load(text), args.repeat) if baseline_ok else None
         outcome = load(text)
         kib = len(text.encode()) / 1024
         print(f"{name:28} {kib:6.0f} {ours:9.4f} {base if base is not None else float('nan'):12.4f}  {outcome[:60]}")

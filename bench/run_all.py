@@ -62,8 +62,10 @@ def table(durations: dict[str, float], failed: list[str], command: str) -> str:
             rows.append((f"{what}: median / p99 abs", f"{ms(k['median_ms'])} / {ms(k['p99_abs_ms'])}",
                          f"{ms(n['median_ms'])} / {ms(n['p99_abs_ms'])}", "p99 <= 17 ms"))
             rows.append((f"{what}: drift at the end (first / last tenth median)",
-                         f"{ms(k['end_drift_ms'])} ({ms(k['first_tenth_median_ms'])} / {ms(k['last_tenth_median_ms'])})",
-                         f"{ms(n['end_drift_ms'])} ({ms(n['first_tenth_median_ms'])} / {ms(n['last_tenth_median_ms'])})",
+                         f"{ms(k['end_drift_ms'])} "
+                         f"({ms(k['first_tenth_median_ms'])} / {ms(k['last_tenth_median_ms'])})",
+                         f"{ms(n['end_drift_ms'])} "
+                         f"({ms(n['first_tenth_median_ms'])} / {ms(n['last_tenth_median_ms'])})",
                          "no growth"))
         run = timing["runs"].get("long") or next(iter(timing["runs"].values()), None)
         if run:

@@ -7,7 +7,7 @@ with its position) and reports each problem to a :class:`~kiosk.yamlsafe.Report`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -104,14 +104,14 @@ def scalar_text(node: Node, report: Report, what: str, *, max_len: int, required
     return text
 
 
-def to_plain(node: Node):
+def to_plain(node: Node) -> Any:
     """Nodes to Python data the way a YAML 1.2 reader (an editor) sees them: for schema checks."""
     if isinstance(node, MappingNode):
         return {to_plain(k): to_plain(v) for k, v in node.value}
     if isinstance(node, SequenceNode):
         return [to_plain(item) for item in node.value]
     value = node.value
-    if node.style is None:
+    if getattr(node, "style", None) is None:  # a plain scalar: YAML 1.2's core schema applies
         if value in ("", "~", "null", "Null", "NULL"):
             return None
         if value in ("true", "True", "TRUE"):

@@ -48,14 +48,17 @@ def libs() -> tuple[ctypes.CDLL, ctypes.CDLL]:
     except OSError:
         pass
     sdl_path = paths.get("sdl") or ctypes.util.find_library("SDL2-2.0") or ctypes.util.find_library("SDL2")
-    mix_path = paths.get("mixer") or ctypes.util.find_library("SDL2_mixer-2.0") or ctypes.util.find_library("SDL2_mixer")
+    mix_path = (paths.get("mixer") or ctypes.util.find_library("SDL2_mixer-2.0")
+                or ctypes.util.find_library("SDL2_mixer"))
     if not sdl_path or not mix_path:
         raise NoAudioError("the SDL2 and SDL2_mixer libraries Kivy uses were not found")
     sdl, mix = ctypes.CDLL(sdl_path), ctypes.CDLL(mix_path)
     sdl.SDL_GetError.restype = ctypes.c_char_p
     sdl.SDL_InitSubSystem.argtypes = [ctypes.c_uint32]
-    mix.Mix_OpenAudioDevice.argtypes = [ctypes.c_int, ctypes.c_uint16, ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-    mix.Mix_QuerySpec.argtypes = [ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_uint16), ctypes.POINTER(ctypes.c_int)]
+    mix.Mix_OpenAudioDevice.argtypes = [ctypes.c_int, ctypes.c_uint16, ctypes.c_int, ctypes.c_int, ctypes.c_char_p,
+                                        ctypes.c_int]
+    mix.Mix_QuerySpec.argtypes = [ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_uint16),
+                                  ctypes.POINTER(ctypes.c_int)]
     return sdl, mix
 
 

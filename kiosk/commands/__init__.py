@@ -32,4 +32,4 @@ def length_arg(text: str) -> float:
     try:
         return parse_duration(text)
     except DurationError as exc:
-        raise argparse.ArgumentTypeError(f"{exc.message} ({exc.hint})" if exc.hint else exc.message)
+        raise argparse.ArgumentTypeError(f"{exc.message} ({exc.hint})" if exc.hint else exc.message) from None

@@ -45,7 +45,8 @@ def press_arg(text: str) -> Press:
         try:
             t = parse_duration(when)
         except DurationError:
-            raise argparse.ArgumentTypeError(f'"{text}": T must be seconds after the start, such as 200 or 3m20s')
+            raise argparse.ArgumentTypeError(
+                f'"{text}": T must be seconds after the start, such as 200 or 3m20s') from None
     if t < 0:
         raise argparse.ArgumentTypeError(f'"{text}": T must not be before the start')
     return Press(t, action)

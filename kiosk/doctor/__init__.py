@@ -128,7 +128,8 @@ def make_context(system: System, *, user: str | None = None, config_path: str | 
 
 def _load_config(system: System, path: str | None, environ: dict[str, str]) -> tuple[RoomConfig, list[Problem]]:
     """The room config as the kiosk on ``system`` reads it, with the machine's paths in the problems."""
-    path = path or environ.pop("KIOSK_CONFIG", None) or (SYSTEM_CONFIG_PATH if system.exists(SYSTEM_CONFIG_PATH) else None)
+    path = path or environ.pop("KIOSK_CONFIG", None) or (
+        SYSTEM_CONFIG_PATH if system.exists(SYSTEM_CONFIG_PATH) else None)
     environ.pop("KIOSK_CONFIG", None)
     if not path:
         return apply_environment(RoomConfig(), environ)

@@ -104,7 +104,8 @@ def check_service(ctx: Context) -> list[Finding]:
     if active not in ("active", "activating", "reloading"):
         findings.append(Finding("service", FAIL,
                                 f"{ctx.unit} is {active}/{sub}" + (f" (last result: {result})" if result else ""),
-                                f"see why with: journalctl -u {ctx.unit} -b -n 50; then sudo systemctl restart {ctx.unit}"))
+                                f"see why with: journalctl -u {ctx.unit} -b -n 50; "
+                                f"then sudo systemctl restart {ctx.unit}"))
     restarts = int(props.get("NRestarts", "0") or 0)
     if restarts:
         findings.append(Finding("service", WARN,

@@ -234,7 +234,8 @@ class _Reader(ValueReader):
         return Step(
             name=name, kind=cast(Kind, kind), time=time if kind == "timed" else None,
             reps=reps if kind == "reps" else None, pace_s=pace, estimate_s=estimate,
-            rep_name=rep_name or None, say=say or "", caution=caution or "", note=note or "", sound=sound, side=cast("Side | None", side),
+            rep_name=rep_name or None, say=say or "", caution=caution or "", note=note or "", sound=sound,
+            side=cast("Side | None", side),
             optional=optional, line=node.start_mark.line + 1,
         )
 

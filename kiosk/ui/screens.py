@@ -47,7 +47,7 @@ class PickerScreen(KioskScreen):
         self.routines = list(library.routines)
         grid = self.ids.tiles
         grid.clear_widgets()
-        for i, routine in enumerate(self.routines):
+        for routine in self.routines:
             tile = Factory.RoutineTile(text=tile_text(routine))
             tile.bind(on_release=lambda _w, r=routine: App.get_running_app().choose(r))
             grid.add_widget(tile)

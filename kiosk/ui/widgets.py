@@ -290,7 +290,8 @@ class TrendRow(Redrawn, Widget):
         count = len(self.values)
         with self.canvas:
             Color(rgba=theme.PANEL_HI)
-            Rectangle(pos=(self.x, y(self.min_s) - dp(1)), size=(self.width, max(dp(2), y(self.max_s) - y(self.min_s) + dp(2))))
+            band = max(dp(2), y(self.max_s) - y(self.min_s) + dp(2))
+            Rectangle(pos=(self.x, y(self.min_s) - dp(1)), size=(self.width, band))
             timings = list(self.timings) + [""] * (count - len(self.timings))
             for i, (value, timing) in enumerate(zip(self.values, timings)):
                 x = self.x + (self.width - dot) * (i / (count - 1) if count > 1 else 0.5)

@@ -50,7 +50,7 @@ def test_kill_9_and_restart_resumes_the_same_session(screen, tmp_path):
     args = ("--windowed", "--data-dir", str(data))
     kiosk = KioskProcess(screen, "--routine", str(FAST), *args).start()
     kiosk.key("space")
-    for cycle in range(3):
+    for _cycle in range(3):
         step, left_at_kill = kill_during_a_step(kiosk, rng)
         check_integrity(data)
         point = saved_point(data)
