@@ -1,20 +1,69 @@
 """Walking the nodes of a file a person wrote: mappings with known keys, text values, plain data.
 
 Works on the node tree :mod:`kiosk.yamlsafe` composes (every scalar still raw text, every node
-with its position) and reports each problem to a :class:`~kiosk.yamlsafe.Report` at its node.
+with its position) and reports each problem to a :class:`Report` at its node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+import os
+from typing import Any
 
+import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from kiosk.errors import Problem
 from kiosk.vocabulary import did_you_mean
 
-if TYPE_CHECKING:
-    from kiosk.yamlsafe import Report
+#: Problems listed for one file at the most; past that, one last line says how many more.
+MAX_PROBLEMS = 100
+
+
+def position(where: Node | yaml.Mark | None) -> tuple[int, int]:
+    """1-based ``(line, col)`` of a node or mark; ``(0, 0)`` for the file as a whole."""
+    if where is None:
+        return 0, 0
+    mark = where.start_mark if isinstance(where, Node) else where
+    return mark.line + 1, mark.column + 1
+
+
+class Report:
+    """The problems found in one file, in any order (errors sort them by position)."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = str(path)
+        self.problems: list[Problem] = []
+
+    def add(self, where: Node | yaml.Mark | None, message: str, hint: str = "") -> None:
+        line, col = position(where)
+        self.problems.append(Problem(self.path, line, col, message, hint))
+
+    def add_at(self, line: int, col: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, line, col, message, hint))
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def raise_if_any(self, error: type[Exception]) -> None:
+        """Raise ``error(problems)`` (a FileProblemsError subclass) when anything was found.
+
+        Past :data:`MAX_PROBLEMS` only the first ones in the file are kept, and a last problem
+        says how many more there are: nobody reads sixty thousand lines.
+        """
+        if not self.problems:
+            return
+        problems = sorted(self.problems)
+        if len(problems) > MAX_PROBLEMS:
+            rest = problems[MAX_PROBLEMS]
+            problems = problems[:MAX_PROBLEMS] + [
+                Problem(self.path, rest.line, rest.col, f"... and {len(self.problems) - MAX_PROBLEMS} more problems",
+                        "fix the ones above first")]
+        raise error(problems)
+
 
 
 def describe(node: Node) -> str:

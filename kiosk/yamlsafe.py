@@ -10,8 +10,8 @@ Routine files and the room configuration are read through here. What is refused,
 
 The result is a tree of PyYAML nodes with exact marks; nothing is resolved the YAML 1.1 way, so a
 reader takes the raw text of a scalar (``1:30`` stays ``"1:30"``, ``No`` stays ``"No"``). The
-:class:`Report` collects problems; :mod:`kiosk.yamlnodes` walks the nodes (its helpers are
-importable from here too).
+:mod:`kiosk.yamlnodes` holds the :class:`Report` that collects problems and walks the nodes
+(its names are importable from here too).
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kiosk.errors import Problem
-from kiosk.yamlnodes import Fields, describe, mapping, scalar_text, shorten, to_plain
+from kiosk.yamlnodes import (
+    Fields, Report, describe, mapping, position, scalar_text, shorten, to_plain,
+)
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
 MAX_PROBLEMS_PER_KIND = 20
-MAX_PROBLEMS = 100
 
 #: Explicit tags that name what a plain reading already gives; any other tag is refused.
 CORE_TAGS = frozenset(
@@ -50,51 +50,6 @@ _SYNTAX_HINTS = {
     "did not find expected '-' indicator": "list items of one list line up under each other",
     "found undefined alias": "remove the *alias; write the value out",
 }
-
-
-def position(where: Node | yaml.Mark | None) -> tuple[int, int]:
-    """1-based ``(line, col)`` of a node or mark; ``(0, 0)`` for the file as a whole."""
-    if where is None:
-        return 0, 0
-    mark = where.start_mark if isinstance(where, Node) else where
-    return mark.line + 1, mark.column + 1
-
-
-class Report:
-    """The problems found in one file, in any order (errors sort them by position)."""
-
-    def __init__(self, path: str | os.PathLike[str]):
-        self.path = str(path)
-        self.problems: list[Problem] = []
-
-    def add(self, where: Node | yaml.Mark | None, message: str, hint: str = "") -> None:
-        line, col = position(where)
-        self.problems.append(Problem(self.path, line, col, message, hint))
-
-    def add_at(self, line: int, col: int, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.path, line, col, message, hint))
-
-    def __bool__(self) -> bool:
-        return bool(self.problems)
-
-    def __len__(self) -> int:
-        return len(self.problems)
-
-    def raise_if_any(self, error: type[Exception]) -> None:
-        """Raise ``error(problems)`` (a FileProblemsError subclass) when anything was found.
-
-        Past :data:`MAX_PROBLEMS` only the first ones in the file are kept, and a last problem
-        says how many more there are: nobody reads sixty thousand lines.
-        """
-        if not self.problems:
-            return
-        problems = sorted(self.problems)
-        if len(problems) > MAX_PROBLEMS:
-            rest = problems[MAX_PROBLEMS]
-            problems = problems[:MAX_PROBLEMS] + [
-                Problem(self.path, rest.line, rest.col, f"... and {len(self.problems) - MAX_PROBLEMS} more problems",
-                        "fix the ones above first")]
-        raise error(problems)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any, Callable
 
 from kiosk.commands.plan import add_routine_command, plan_from_args
 from kiosk.engine.events import (
@@ -71,31 +72,35 @@ def json_line(plan: Plan, event: Event) -> dict:
     return {"t": round(event.at, 3), "event": event.kind, "step": event.index, "name": name}
 
 
+def _step_started(e: StepStarted) -> str:
+    reps = f", {e.reps} reps" if e.reps is not None and e.step.kind == "reps" else ""
+    return f"planned {fmt_clock(e.planned_s)}{reps}" + (" (back)" if e.back else "")
+
+
+def _session_finished(e: SessionFinished) -> str:
+    over = "" if e.over_s is None else f", {fmt_offset(e.over_s)} against the booking"
+    paused = f", paused {fmt_clock(e.paused_s)}" if e.paused_s else ""
+    return f"{e.how} after {fmt_clock(e.elapsed_s)}{paused}{over}"
+
+
+#: What the log line says after each kind of event (events not listed say nothing more).
+_DETAILS: dict[type, Callable[[Any], str]] = {
+    StepStarted: _step_started,
+    StepEnded: lambda e: f"took {fmt_clock(e.actual_s)} ({e.how}{f', {e.timing}' if e.timing else ''})",
+    StepWarning: lambda e: f"{fmt_human(e.seconds)} left",
+    Rep: lambda e: f"rep {e.rep} of {e.of}",
+    SideSwitched: lambda e: f"to the {e.side} side",
+    Resumed: lambda e: f"after {fmt_clock(e.paused_s)}",
+    Extended: lambda e: f"+{fmt_human(e.seconds)}, now {fmt_clock(e.planned_s)}",
+    Respread: lambda e: f"later windows at {e.fraction:.0%} (was {e.previous:.0%})"
+                        + ("" if abs(e.over_s) < 1 else f", ends {fmt_offset(e.over_s)}"),
+    SessionFinished: _session_finished,
+}
+
+
 def _detail(event: Event) -> str:
-    if isinstance(event, StepStarted):
-        reps = f", {event.reps} reps" if event.reps is not None and event.step.kind == "reps" else ""
-        return f"planned {fmt_clock(event.planned_s)}{reps}" + (" (back)" if event.back else "")
-    if isinstance(event, StepEnded):
-        timing = f", {event.timing}" if event.timing else ""
-        return f"took {fmt_clock(event.actual_s)} ({event.how}{timing})"
-    if isinstance(event, StepWarning):
-        return f"{fmt_human(event.seconds)} left"
-    if isinstance(event, Rep):
-        return f"rep {event.rep} of {event.of}"
-    if isinstance(event, SideSwitched):
-        return f"to the {event.side} side"
-    if isinstance(event, Resumed):
-        return f"after {fmt_clock(event.paused_s)}"
-    if isinstance(event, Extended):
-        return f"+{fmt_human(event.seconds)}, now {fmt_clock(event.planned_s)}"
-    if isinstance(event, Respread):
-        late = "" if abs(event.over_s) < 1 else f", ends {fmt_offset(event.over_s)}"
-        return f"later windows at {event.fraction:.0%} (was {event.previous:.0%}){late}"
-    if isinstance(event, SessionFinished):
-        over = "" if event.over_s is None else f", {fmt_offset(event.over_s)} against the booking"
-        paused = f", paused {fmt_clock(event.paused_s)}" if event.paused_s else ""
-        return f"{event.how} after {fmt_clock(event.elapsed_s)}{paused}{over}"
-    return ""
+    detail = _DETAILS.get(type(event))
+    return detail(event) if detail else ""
 
 
 def format_log(plan: Plan, events: list[Event]) -> str:

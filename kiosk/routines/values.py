@@ -85,18 +85,18 @@ class ValueReader:
         return text
 
     def _bool(self, f: Fields, key: str) -> bool | None:
-        text = self._value_text(f, key)
-        if text is None:
-            return None
-        try:
-            return parse_bool(text)
-        except ValueError as exc:
-            self.report.add(f.get(key), f"{key} {exc}")
-            return None
-
+        return self._parsed(f, key, parse_bool)
 
     def _pair(self, f: Fields, key: str, parse: Callable[[str], tuple[Any, Any]]) -> tuple[Any, Any] | None:
         """``parse`` of the value of ``key``: a low-high pair, or ``None`` (reported) if unreadable."""
+        return self._parsed(f, key, parse)
+
+    def _parsed(self, f: Fields, key: str, parse: Callable[[str], Any]) -> Any:
+        """``parse`` of the value of ``key``, or ``None`` with its ValueError reported at the value.
+
+        A :class:`DurationError` carries its own message and hint; any other ValueError says what
+        the value must be (``must be true or false, not "maybe"``) and is prefixed with the key.
+        """
         text = self._value_text(f, key)
         if text is None:
             return None
@@ -104,7 +104,9 @@ class ValueReader:
             return parse(text)
         except DurationError as exc:
             self.report.add(f.get(key), exc.message, exc.hint)
-            return None
+        except ValueError as exc:
+            self.report.add(f.get(key), f"{key} {exc}")
+        return None
 
     def _window(self, f: Fields, key: str) -> Window | None:
         pair = self._pair(f, key, parse_window)

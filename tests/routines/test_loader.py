@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import yamlsafe
+from kiosk import yamlnodes, yamlsafe
 from kiosk.errors import RoutineError
 from kiosk.routines import loader
 from kiosk.routines.loader import load_routine, load_routine_text, load_routines
@@ -283,7 +283,7 @@ class TestLimits:
         with pytest.raises(RoutineError) as caught:
             load_routine_text("version: 1\nname: T\nsteps: [" + ",".join(["1"] * 300) + "]")
         problems = caught.value.problems
-        assert len(problems) == yamlsafe.MAX_PROBLEMS + 1
+        assert len(problems) == yamlnodes.MAX_PROBLEMS + 1
         assert problems[-1].message == "... and 200 more problems"
         assert [p.col for p in problems[:3]] == [9, 11, 13]
 
