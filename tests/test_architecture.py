@@ -121,3 +121,24 @@ class TestImportCycles:
 def test_no_file_passes_four_hundred_lines(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.name} has {lines} lines: split it where its concerns part"
+
+
+def layout_section() -> str:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("\n## Layout")
+    end = readme.find("\n## ", start + 1)
+    return readme[start:end if end != -1 else None]
+
+
+def test_the_readme_layout_names_every_module():
+    """A newcomer finds each module's job in the README's Layout section, one line each."""
+    layout = layout_section()
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            if path.name == "__init__.py" and path.parent != PACKAGE and f"{path.parent.name}/" not in layout:
+                missing.append(f"{path.parent.relative_to(PACKAGE)}/")
+            continue
+        if path.name not in layout:
+            missing.append(str(path.relative_to(PACKAGE)))
+    assert missing == [], "add a line for each to the README's Layout section"
