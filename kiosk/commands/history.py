@@ -67,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
             sessions = reports.recent_sessions(conn, limit=limit, routine=args.routine)
         finally:
             conn.close()
+    for s in sessions:
+        if s.unrecorded and (args.json or args.csv):  # the shape stays; the gap is still said
+            print(f"kiosk history: session {s.id} ({s.routine}): {s.unrecorded} step(s) were never recorded "
+                  "(the disk refused them)", file=sys.stderr)
     if args.json:
         json.dump([s.to_json() for s in sessions], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -88,7 +92,8 @@ def table(sessions: list[reports.SessionRow]) -> str:
     rows = []
     for s in sessions:
         started = datetime.fromtimestamp(s.started_at / 1000.0).strftime("%Y-%m-%d %H:%M")
-        status = s.status + (f" (resumed {s.resumes}x)" if s.resumes else "")
+        status = s.status + (f" (resumed {s.resumes}x)" if s.resumes else "") + (
+            f" ({s.unrecorded} steps not recorded)" if s.unrecorded else "")
         rows.append((
             str(s.id), started, s.routine, s.room or "-", status, fmt_clock(s.active_s),
             fmt_clock(s.target_s) if s.target_s else "-", str(len({st.index for st in s.steps})),

@@ -68,6 +68,12 @@ class SessionRow:
         """Start to end on the wall clock (pauses and any power cut included); None while open."""
         return None if self.ended_at is None else (self.ended_at - self.started_at) / 1000.0
 
+    @property
+    def unrecorded(self) -> int:
+        """Step runs missing between the recorded ones: records the disk never took (normally 0)."""
+        runs = {s.run for s in self.steps}
+        return (max(runs) + 1 - len(runs)) if runs else 0
+
     def to_json(self) -> dict:
         """The session object of ``kiosk history --json``; other scripts rely on exactly this shape."""
         return {
