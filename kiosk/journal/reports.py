@@ -146,7 +146,8 @@ def open_reader(data_dir: Path | str) -> sqlite3.Connection | None:
         conn.row_factory = sqlite3.Row
         return conn
     except sqlite3.DatabaseError as exc:
-        raise JournalError(f"{path}: cannot read the history ({exc})") from exc
+        hint = f" {store.RECOVER_HINT.format(path=path)}" if store.is_damaged(exc) else ""
+        raise JournalError(f"{path}: cannot read the history ({exc}).{hint}") from exc
 
 
 def recent_sessions(conn: sqlite3.Connection, limit: int | None = 20,

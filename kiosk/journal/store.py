@@ -24,6 +24,9 @@ BUSY_TIMEOUT_S = 5.0
 #: which alone fills a small data partition.
 WAL_AUTOCHECKPOINT_PAGES = 16
 WAL_LIMIT_BYTES = 64 * 1024
+#: What to do about a damaged journal, for messages that name it as ``{path}``.
+RECOVER_HINT = ("The kiosk moves a damaged journal aside at its next start and begins a new one; to save "
+                "what it still holds: sqlite3 {path} .recover | sqlite3 recovered.sqlite3")
 
 
 def database_path(data_dir: Path | str) -> Path:

@@ -5,6 +5,7 @@ Shared by the journal tests and ``tests/commands/test_history_cli.py``.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,3 +112,15 @@ class Kiosk:
 
 def open_journal(data_dir: Path, clock: FakeClock, **kwargs) -> Journal:
     return Journal.open(data_dir, wall=Wall(clock, kwargs.pop("wall_base", WALL0)), **kwargs)
+
+
+def damage_steps_root_page(path) -> None:
+    """Overwrite the root page of the steps table with garbage, as a torn write on an SD card might."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'steps'").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with open(path, "r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\x0d\xff\xff\xff" * (page_size // 4))
