@@ -14,9 +14,14 @@ from typing import Callable
 
 from kiosk.controller import Controller, Library
 from kiosk.errors import KioskError
+from kiosk.files import read_regular_file
 from kiosk.paths import ROUTINES_DIR
 
 log = logging.getLogger("kiosk")
+
+
+#: A settings file is a few hundred bytes; anything much larger is not one.
+SETTINGS_MAX_BYTES = 64 * 1024
 
 
 class LocalSettings:
@@ -32,7 +37,7 @@ class LocalSettings:
         self._stored: dict = {}  # what the settings file holds: only what was changed on the kiosk
         if path and path.exists():
             try:
-                stored = json.loads(path.read_text(encoding="utf-8"))
+                stored = json.loads(read_regular_file(path, SETTINGS_MAX_BYTES, "settings file").decode("utf-8"))
                 if isinstance(stored, dict):
                     self._stored = {k: v for k, v in stored.items() if k in defaults}
                     self.values.update(self._stored)

@@ -119,25 +119,21 @@ class Report:
 
 
 def read_capped(path: str | os.PathLike[str], report: Report, *, max_bytes: int = MAX_BYTES) -> bytes | None:
-    """The file's bytes, or ``None`` (with a problem) when it cannot be read or is over the cap."""
+    """The file's bytes, or ``None`` (with a problem) when it cannot be read, is not a regular
+    file (a FIFO would hang the kiosk), or is over the cap."""
+    from kiosk.files import FileReadError, read_regular_file
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                size = os.fstat(handle.fileno()).st_size
-                report.add(None, f"file is too large ({_kib(size)}; at most {_kib(max_bytes)})",
-                           "split it into smaller files")
-                return None
-    except IsADirectoryError:
-        report.add(None, "is a folder, not a file")
+        return read_regular_file(path, max_bytes)
+    except FileReadError as exc:
+        message = str(exc).split(": ", 1)[-1].replace("the file ", "", 1)
+        if message == "is not a regular file (a folder)":
+            message = "is a folder, not a file"
+        elif message.startswith("no such"):
+            message = "no such file"
+        hint = "split it into smaller files" if "too large" in message else ""
+        report.add(None, message, hint)
         return None
-    except FileNotFoundError:
-        report.add(None, "no such file")
-        return None
-    except OSError as exc:
-        report.add(None, f"cannot read the file: {exc.strerror or exc}")
-        return None
-    return data
 
 
 def _kib(size: int) -> str:

@@ -52,9 +52,12 @@ class ResumeInfo:
 
 def file_hash(path: Path | str) -> str:
     """SHA-256 of a file's bytes ('' when it cannot be read): a resume never runs on an edited routine."""
+    from kiosk.files import read_regular_file
+    from kiosk.yamlsafe import MAX_BYTES
+
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular_file(path, MAX_BYTES, "routine")).hexdigest()
+    except OSError:  # FileReadError included: a FIFO in its place is "changed", never a hang
         return ""
 
 
