@@ -108,7 +108,7 @@ def _bool(text: str) -> bool:
 def _int_in(low: int, high: int, unit: str = "") -> Callable[[str], int]:
     def read(text: str) -> int:
         stripped = text.strip().rstrip("%").strip()
-        if not re.fullmatch(r"[+-]?\d+", stripped):
+        if not re.fullmatch(r"[+-]?[0-9]+", stripped):  # ASCII digits only: int() takes any script's
             raise ValueError(f'"{text}" is not a whole number; write one from {low} to {high}{unit}')
         value = int(stripped)
         if not low <= value <= high:
@@ -150,8 +150,8 @@ def _text(max_len: int) -> Callable[[str], str]:
 
 def _pin_code(text: str) -> str:
     text = text.strip()
-    if not re.fullmatch(r"\d{4,8}", text):
-        raise ValueError('must be 4 to 8 digits, in quotes so a leading 0 stays: pin: "0420"')
+    if not re.fullmatch(r"[0-9]{4,8}", text):  # ASCII: the keypad sends 0-9, and compare_digest needs ASCII
+        raise ValueError('must be 4 to 8 digits 0-9, in quotes so a leading 0 stays: pin: "0420"')
     return text
 
 
@@ -173,7 +173,7 @@ def _fullscreen(text: str) -> bool | None:
 
 
 def _size(text: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", text)
+    m = re.fullmatch(r"\s*([0-9]{3,5})\s*[xX×]\s*([0-9]{3,5})\s*", text)
     if not m:
         raise ValueError(f'"{text}" is not a size; write WIDTHxHEIGHT, e.g. 800x480')
     return int(m.group(1)), int(m.group(2))

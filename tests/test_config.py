@@ -103,6 +103,8 @@ BAD = [
     ("volume: loud\n", 1, 9, 'not a whole number', "volume", 50),
     ("muted: maybe\n", 1, 8, '"maybe" is not yes or no', "muted", False),
     ("pin: 12ab\n", 1, 6, "4 to 8 digits", "pin", None),
+    ('pin: "١٢٣٤"\n', 1, 6, "4 to 8 digits 0-9", "pin", None),  # Arabic-Indic: the keypad can never match
+    ("volume: ٥٠\n", 1, 9, "not a whole number", "volume", 50),
     ("default_length: 60\n", 1, 17, "has no unit", "default_length", None),
     ("exit_chord: q\n", 1, 13, "not a key chord", "exit_chord", None),
     ("default_routine: [a, b]\n", 1, 18, "must be a single value", "default_routine", None),

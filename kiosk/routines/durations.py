@@ -15,11 +15,11 @@ _UNITS = {
     "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
 }
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = r"[0-9]+(?:\.[0-9]+)?"  # ASCII digits only, as the JSON Schema says
 _PART = re.compile(rf"\s*({_NUM})\s*([a-z]+)?", re.IGNORECASE)
-_CLOCK = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
+_CLOCK = re.compile(r"^([0-9]+):([0-5][0-9])(?::([0-5][0-9]))?$")
 _RANGE = re.compile(r"^(.+?)\s*(?:-|–|—|\bto\b)\s*(.+)$", re.IGNORECASE)
-_COUNT_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|—|\bto\b)\s*(\d+)\s*$", re.IGNORECASE)
+_COUNT_RANGE = re.compile(r"^\s*([0-9]+)\s*(?:-|–|—|\bto\b)\s*([0-9]+)\s*$", re.IGNORECASE)
 
 _MAX_COUNT_TEXT = 40
 
@@ -139,7 +139,7 @@ def parse_count(value: object) -> tuple[int, int]:
         m = _COUNT_RANGE.match(text)
         if m:
             low, high = int(m.group(1)), int(m.group(2))
-        elif text.lstrip("+-").isdigit():
+        elif text.lstrip("+-").isdigit() and text.isascii():
             low = high = int(text)
         else:
             raise DurationError(f'"{text}" is not a count', "write a whole number such as 3, or a range such as 3-4")

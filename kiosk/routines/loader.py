@@ -359,7 +359,7 @@ class _Reader:
         text = self._value_text(f, "repeat", max_len=MAX_WORD)
         if text is None:
             return 1
-        if not text.lstrip("+-").isdigit():
+        if not (text.lstrip("+-").isdigit() and text.isascii()):
             self.report.add(f.get("repeat"), f'repeat must be a whole number, not "{shorten(text)}"',
                             "repeat: 2 runs the block twice")
             return 1

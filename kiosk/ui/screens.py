@@ -247,14 +247,14 @@ class PinScreen(Screen):
         self.entered = (self.entered + digit)[:12]
         pin = App.get_running_app().services.settings.get("pin") or ""
         if len(self.entered) >= max(4, len(pin)):
-            if hmac.compare_digest(self.entered, pin or "0000"):
+            if hmac.compare_digest(self.entered.encode(), (pin or "0000").encode()):  # bytes: any text compares
                 App.get_running_app()._go(self.next_screen)
             else:
                 self.entered = ""
                 self.message = "Wrong PIN, try again"
 
     def on_key(self, key: int, codepoint) -> bool:
-        if codepoint and codepoint.isdigit():
+        if codepoint and codepoint.isdigit() and codepoint.isascii():
             self.press(codepoint)
         elif key == 8:
             self.press("<")

@@ -192,6 +192,19 @@ class TestValues:
     def test_reps(self, value, count):
         assert load_routine_text(text(f"  - name: A\n    reps: {value}\n")).steps[0].reps == Count(*count)
 
+    @pytest.mark.parametrize("body", [
+        "  - name: A\n    time: ٥m\n", "  - name: A\n    time: '١:٣٠'\n", "  - name: A\n    time: ５-６m\n",
+        "  - name: A\n    reps: ٣-٤\n", "  - name: A\n    reps: ٣\n", "  - block: B\n    repeat: ٢\n    steps:\n"
+        "      - {name: A, time: 1m}\n",
+    ], ids=["arabic-indic-time", "arabic-indic-clock", "fullwidth-window", "arabic-indic-reps",
+            "arabic-indic-count", "arabic-indic-repeat"])
+    def test_digits_of_other_scripts_are_refused_where_they_are(self, body):
+        """As the JSON Schema says: 0-9 only (Python's int() would take any script's digits)."""
+        with pytest.raises(RoutineError) as caught:
+            load_routine_text(text(body), "r.yaml")
+        (problem,) = caught.value.problems
+        assert problem.line >= 4 and problem.col > 1
+
     def test_rep_name_names_the_reps(self):
         step = load_routine_text(text("  - name: A\n    reps: 3-4\n    rep_name: sweep\n")).steps[0]
         assert step.rep_name == "sweep"
