@@ -79,11 +79,19 @@ class TestGoodFiles:
         assert (right.pin, right.pull_up, right.bounce_ms) == (6, False, 10.0)  # GPIO6 read as BCM 6
         assert right.gestures == {"tap": Action.ADVANCE, "hold": Action.TOGGLE_PAUSE}  # "none" maps nothing
 
-    @pytest.mark.parametrize("text", ["", "# only comments\n# room: x\n"], ids=["empty", "comments"])
+    @pytest.mark.parametrize("text", ["# only comments\n# room: x\n"], ids=["comments"])
     def test_a_file_without_settings_is_the_defaults(self, tmp_path, text):
         config, problems = load(tmp_path, text)
         assert problems == []
         assert config == RoomConfig(path=config.path)
+
+    @pytest.mark.parametrize("text", ["", "  \n\n\t\n"], ids=["empty", "whitespace"])
+    def test_an_empty_file_is_the_defaults_and_is_said(self, tmp_path, text):
+        """An edit cut short by a power cut: the kiosk runs on defaults, and says so (PIN 0000)."""
+        config, problems = load(tmp_path, text)
+        assert config == RoomConfig(path=config.path)
+        assert [(p.line, p.message) for p in problems] == [
+            (0, "the room config is empty: every setting is at its default and the PIN is 0000")]
 
     def test_no_file_at_all_is_a_working_kiosk(self, tmp_path, monkeypatch):
         monkeypatch.setattr("kiosk.config.SYSTEM_CONFIG", tmp_path / "absent.yaml")

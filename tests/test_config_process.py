@@ -44,3 +44,12 @@ def test_a_pin_in_arabic_indic_digits_is_refused_and_pin_entry_does_not_crash(sc
         time.sleep(1.5)
         assert kiosk.proc.poll() is None, "the kiosk ended at PIN entry\n" + kiosk.log()
         assert "Traceback" not in kiosk.log()
+
+
+def test_an_empty_room_config_starts_on_defaults_and_says_so(screen, tmp_path):
+    config = tmp_path / "room.yaml"
+    config.write_text("\n   \n", encoding="utf-8")  # an edit cut short by a power cut
+    kiosk = KioskProcess(screen, "--windowed", "--config", str(config), "--data-dir", str(tmp_path / "data"))
+    with kiosk:
+        kiosk.wait_log(r"notice on screen: Room config: .*room\.yaml: error: the room config is empty: "
+                       r"every setting is at its default and the PIN is 0000", timeout=20)

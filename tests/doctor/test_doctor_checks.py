@@ -125,6 +125,8 @@ FAULTS = {
                            "data", FAIL, "/etc/passwd is a file, not a folder", "set data_dir"),
     "data-dir-under-a-file": (lambda m: _data_dir(m, "/etc/passwd/kiosk"),
                               "data", FAIL, "cannot be created: /etc/passwd is a file", "set data_dir"),
+    "empty-config": (lambda m: m.write("/etc/kiosk/room.yaml", "\n  \n"), "config", FAIL,
+                     "the room config is empty", "edit /etc/kiosk/room.yaml"),
     "journal-damaged": (_damaged_journal, "data", FAIL, "kiosk.sqlite3 is damaged", ".recover"),
     "service-disabled": (lambda m: m.service.update(UnitFileState="disabled"), "service", FAIL,
                          "does not start at boot", "systemctl enable"),
