@@ -16,6 +16,7 @@ from kiosk.controller import Controller, Library
 from kiosk.errors import KioskError
 from kiosk.files import read_regular_file
 from kiosk.paths import ROUTINES_DIR
+from kiosk.platform.datadir import writable_data_dir
 
 log = logging.getLogger("kiosk")
 
@@ -390,7 +391,7 @@ def run_kiosk(args) -> int:
         print("kiosk run: error: no screen here (no $DISPLAY, no Wayland, no /dev/dri); run it on the "
               "Pi's console, in a desktop session, or under Xvfb", file=sys.stderr)
         return 1
-    data_dir = resolve_data_dir(args, config)
+    data_dir, data_notice = writable_data_dir(resolve_data_dir(args, config))
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
     from kiosk.inputs.handoff import MainThreadHandoff
@@ -401,6 +402,7 @@ def run_kiosk(args) -> int:
     handoff = MainThreadHandoff(lambda action, source: app.act(action, source) if app else None)
     services = build_services(args, config=config, config_problems=problems, fullscreen=choice.fullscreen,
                               data_dir=data_dir)
+    services.notices[:0] = [data_notice] if data_notice else []  # a read-only folder: a temporary one
     attach_audio(services, config, data_dir, handoff)
     attach_journal(services, config, data_dir)
     app = KioskApp(services)
