@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from kiosk.engine.events import Event, Paused, SessionFinished, StepEnded, StepStarted
 from kiosk.errors import KioskError
-from kiosk.journal import reports, schema, store
+from kiosk.journal import reports, schema, store, timeframe
 from kiosk.journal.resume import (
     RESUME_MAX_AGE_S, LiveSession, ResumeInfo, ResumeMixin, file_hash, session_elapsed,
 )
@@ -89,7 +89,7 @@ class Journal(ResumeMixin):
 
     def __init__(self, path: Path, *, room: str = "", writer: Writer | None, next_id: int,
                  notice: str | None = None, save_every_s: float = SAVE_EVERY_S,
-                 wall: Callable[[], float] = time.time):
+                 wall: Callable[[], float] = time.time, boot: timeframe.Boot = timeframe.system_boot):
         self.path = path
         self.room = room
         self.save_every_s = float(save_every_s)
@@ -97,6 +97,7 @@ class Journal(ResumeMixin):
         self._writer = writer
         self._next_id = next_id
         self._wall = wall
+        self._boot = boot  # (boot id, seconds since boot): the time a wall-clock jump cannot move
         self._live: dict[int, LiveSession] = {}
         self._pending: dict[int, ResumeInfo] = {}
         self._lock = threading.Lock()
@@ -106,7 +107,7 @@ class Journal(ResumeMixin):
 
     @classmethod
     def open(cls, data_dir: Path | str, *, room: str = "", save_every_s: float = SAVE_EVERY_S,
-             wall: Callable[[], float] = time.time,
+             wall: Callable[[], float] = time.time, boot: timeframe.Boot = timeframe.system_boot,
              connect: Callable[[Path], sqlite3.Connection] = store.connect) -> "Journal":
         """The journal in ``data_dir`` (created with its database if need be); never raises.
 
@@ -136,9 +137,9 @@ class Journal(ResumeMixin):
             else:
                 notice = store.describe_failure(exc, data_dir)
             return cls(path, room=room, writer=None, next_id=1, notice=notice,
-                       save_every_s=save_every_s, wall=wall)
+                       save_every_s=save_every_s, wall=wall, boot=boot)
         journal = cls(path, room=room, writer=None, next_id=next_id, notice=notice,
-                      save_every_s=save_every_s, wall=wall)
+                      save_every_s=save_every_s, wall=wall, boot=boot)
         prepare = None if ready else (lambda conn: store.ensure_schema(conn, str(path)))
         journal._writer = Writer(path, journal._failed, connect=connect, on_caught_up=journal._caught_up,
                                  reserve=Reserve(data_dir), prepare=prepare)
@@ -242,7 +243,7 @@ class Journal(ResumeMixin):
         wall = self._wall()
         elapsed = session_elapsed(session, now)
         origin = store.to_ms(wall - elapsed)
-        live = LiveSession(session_id, recorded=0, origins=[[0.0, origin]], last_save=now)
+        live = LiveSession(session_id, recorded=0, origins=[[0.0, origin]], last_save=now, offset=wall - now)
         self._live[session_id] = live
         path = Path(routine_path).expanduser().resolve()
         plan = session.plan
@@ -305,9 +306,11 @@ class Journal(ResumeMixin):
         if live is None or session.state != "running":
             return False
         now = session.clock.now()
+        wall = self._wall()
+        self._follow_jump(session_id, live, wall, now)
         if now - live.last_save < self.save_every_s:
             return False
-        save = self._save_args(live, session, now, self._wall())
+        save = self._save_args(live, session, now, wall)
         live.last_save = now
         with self._lock:
             box = live.autosave
@@ -324,6 +327,18 @@ class Journal(ResumeMixin):
 
         self._submit(job)
         return True
+
+    def _follow_jump(self, session_id: int, live: LiveSession, wall: float, now: float) -> None:
+        """A wall-clock jump (NTP syncing a Pi without a clock): move the session into the new frame."""
+        moved = timeframe.jump(wall, now, live.offset)
+        if not moved:
+            return
+        ms = store.to_ms(moved)
+        live.shift(ms)
+        live.offset += moved
+        log.warning("journal: the wall clock jumped %+.1f s; session %s moved into the new time frame",
+                    moved, session_id)
+        self._submit(lambda conn: store.shift_session(conn, session_id, ms))
 
     def _new_steps(self, live: LiveSession, session: "Session", events: Iterable[Event]) -> list[dict]:
         """Rows for the step records the journal has not handed over yet (pause counts from events)."""
@@ -350,7 +365,7 @@ class Journal(ResumeMixin):
     def _save_args(self, live: LiveSession, session: "Session", now: float, wall: float) -> dict:
         index = session.index
         extra = {
-            "origins": live.origins, "pauses": live.pauses,
+            "origins": live.origins, "pauses": live.pauses, **timeframe.stamp(self._boot),
             "step_name": session.plan.steps[index].name if index is not None else None,
         }
         return dict(status=_status(session), saved_at=store.to_ms(wall), step_index=index,

@@ -180,6 +180,13 @@ def end_session(conn: sqlite3.Connection, session_id: int, *, status: str, ended
     conn.execute("DELETE FROM resume WHERE session_id = ?", (session_id,))
 
 
+def shift_session(conn: sqlite3.Connection, session_id: int, ms: int) -> None:
+    """Move a running session's stamps by ``ms`` (the wall clock jumped; the session keeps one frame)."""
+    conn.execute("UPDATE sessions SET started_at = started_at + ? WHERE id = ?", (ms, session_id))
+    conn.execute("UPDATE steps SET started_at = started_at + ? WHERE session_id = ?", (ms, session_id))
+    conn.execute("UPDATE resume SET saved_at = saved_at + ? WHERE session_id = ?", (ms, session_id))
+
+
 def mark_resumed(conn: sqlite3.Connection, session_id: int) -> None:
     conn.execute("UPDATE sessions SET resumes = resumes + 1 WHERE id = ?", (session_id,))
 
