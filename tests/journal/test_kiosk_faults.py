@@ -4,11 +4,14 @@ journal. Each session still ends in the history with every step, and the screen 
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +125,31 @@ def test_a_damaged_journal_is_moved_aside_with_a_notice_and_history_says_so(scre
     history = json.loads(subprocess.run([sys.executable, "-m", "kiosk", "history", "--json", "--data-dir",
                                          str(data)], capture_output=True, text=True, check=True).stdout)
     assert [s["status"] for s in history] == ["finished"]
+
+
+LIBFAKETIME = next(iter(sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))), None)
+
+
+@pytest.mark.skipif(LIBFAKETIME is None, reason="needs faketime (scripts/ensure-test-deps.sh)")
+def test_a_wall_clock_jump_between_a_kill_and_the_restart_still_resumes_in_one_frame(screen, tmp_path):
+    data = tmp_path / "data"
+    args = ("--windowed", "--data-dir", str(data))
+    kiosk = KioskProcess(screen, "--routine", str(FAST), *args).start()
+    kiosk.key("space")
+    kiosk.wait_log(r"step 2 .* shown", timeout=20)
+    time.sleep(1.0)
+    kiosk.kill(signal.SIGKILL)
+    # NTP syncs between the crash and the restart: the wall clock is 4 hours ahead, the
+    # monotonic clock and the time since boot are not (same boot).
+    kiosk = KioskProcess(screen, *args, env={"LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": "+4h",
+                                             "FAKETIME_DONT_FAKE_MONOTONIC": "1"}).start()
+    try:
+        kiosk.wait_log(r"resuming session \d+ of Fast practice", timeout=20)
+        kiosk.key("space")
+        session = finish(kiosk, data)
+    finally:
+        kiosk.stop()
+    starts = [datetime.fromisoformat(s["started_at"]) for s in session["steps"]]
+    began, ended = datetime.fromisoformat(session["started_at"]), datetime.fromisoformat(session["ended_at"])
+    assert starts == sorted(starts) and began <= starts[0] and ended >= starts[-1]
+    assert (ended - began).total_seconds() < 120, f"a 20 s session spans {ended - began}"
