@@ -357,7 +357,7 @@ def _read_pedals(r: _Reader, node: Node) -> tuple[PedalConfig, ...] | None:
             continue
         seen[key] = index
         pedals.append(PedalConfig(**values))
-    return tuple(pedals) if ok else None
+    return tuple(pedals) if ok or pedals else None  # one bad entry never takes the good pedals with it
 
 
 # ---------------------------------------------------------------------------------------------

@@ -173,6 +173,13 @@ class TestMistakes:
         assert all(p.line >= 1 for p in problems)
         assert config.pedals == RoomConfig().pedals
 
+    def test_one_bad_pedal_keeps_the_good_ones(self, tmp_path):
+        config, problems = load(tmp_path, "pedals:\n  - pin: 5\n    hold_time: 2s\n  - pin: 40\n"
+                                          "  - pin: 6\n    gestures: {tap: back}\n")
+        assert [p.message.split(":")[0] for p in problems] == ["pedals[1].pin"]
+        assert [(p.pin, p.hold_time) for p in config.pedals] == [(5, 2.0), (6, RoomConfig().pedals[0].hold_time)]
+        assert config.pedals[1].gestures["tap"] == Action.BACK
+
     @pytest.mark.parametrize(
         ("text", "message"),
         [

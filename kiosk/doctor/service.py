@@ -12,14 +12,51 @@ INSTALL = "run scripts/install.sh from the kiosk's checkout (see docs/deploy.md)
 
 def check_config(ctx: Context) -> list[Finding]:
     where = ctx.config.path or "no room config file (defaults)"
-    if not ctx.config_problems:
-        return [Finding("config", OK, f"{where}: no problems")]
-    return [
+    found = [
         Finding("config", FAIL, str(problem),
                 f"edit {problem.path}" + (f" at line {problem.line}" if problem.line else "")
                 + "; until then the kiosk uses the default for this value")
         for problem in ctx.config_problems
-    ]
+    ] + _check_default_routine(ctx) + _check_home(ctx)
+    return found or [Finding("config", OK, f"{where}: no problems")]
+
+
+def _check_default_routine(ctx: Context) -> list[Finding]:
+    """The routine the kiosk opens at start exists, and can be planned to the default length."""
+    from kiosk.controller import Library
+    from kiosk.paths import ROUTINES_DIR
+    from kiosk.routines.durations import fmt_clock
+    from kiosk.routines.plan import reachable
+
+    config, edit = ctx.config, f"edit {ctx.config.path or 'the room config'}"
+    if not config.default_routine:
+        return []
+    library = Library.load([ROUTINES_DIR, *(ctx.system.path(str(p)) for p in config.routines)])
+    key = config.default_routine.strip().casefold()
+    routine = next((r for r in library.routines if Path(r.path).stem.casefold() == key
+                    or r.name.casefold() == key or str(r.path) == str(ctx.system.path(config.default_routine))), None)
+    if routine is None:
+        known = ", ".join(sorted(Path(r.path).stem for r in library.routines)) or "none"
+        return [Finding("config", FAIL, f"default_routine: there is no routine \"{config.default_routine}\"",
+                        f"{edit}: use one of {known}; until then the kiosk starts on the routine list")]
+    if config.default_length is None:
+        return []
+    low, high = reachable(routine)
+    if low - 0.5 <= config.default_length <= high + 0.5:
+        return []
+    return [Finding("config", FAIL, f"default_length {fmt_clock(config.default_length)} is out of reach for "
+                    f"{routine.name} (it plans {fmt_clock(low)} to {fmt_clock(high)})",
+                    f"{edit}: set default_length within that range, or leave it out")]
+
+
+def _check_home(ctx: Context) -> list[Finding]:
+    home = ctx.env("HOME")
+    if home is None or home.strip():
+        return []
+    return [Finding("config", WARN, "HOME is set but empty for the kiosk: the default data folder and Kivy's "
+                    "files would land relative to wherever it starts",
+                    "set Environment=HOME=/var/lib/kiosk in the unit (systemctl edit kiosk), or data_dir in "
+                    "the room config")]
 
 
 def check_user(ctx: Context) -> list[Finding]:
