@@ -450,6 +450,7 @@ def load_config(path: str | os.PathLike[str] | None = None,
                            "is how to say 'all defaults'")
         values = _read_file(root, report, file.parent) if root is not None else {}
         config = replace(config, path=str(file), **values)
-        problems.extend(sorted(report.problems))
+        problems.extend(sorted(replace(p, hint="the room config is a text file written in YAML")
+                               if p.hint.startswith("a routine is") else p for p in report.problems))
     config = _apply_env(config, env, problems)
     return config, problems

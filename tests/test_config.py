@@ -173,6 +173,14 @@ class TestMistakes:
         assert all(p.line >= 1 for p in problems)
         assert config.pedals == RoomConfig().pedals
 
+    def test_a_binary_room_config_is_told_it_is_a_room_config(self, tmp_path):
+        path = tmp_path / "room.yaml"
+        path.write_bytes(b"\x7fELF\x02\x01\x00\x00binary")
+        _, problems = load_config(path, {})
+        (problem,) = problems
+        assert "not a text file" in problem.message
+        assert problem.hint == "the room config is a text file written in YAML"
+
     def test_one_bad_pedal_keeps_the_good_ones(self, tmp_path):
         config, problems = load(tmp_path, "pedals:\n  - pin: 5\n    hold_time: 2s\n  - pin: 40\n"
                                           "  - pin: 6\n    gestures: {tap: back}\n")

@@ -8,6 +8,8 @@ the whole file in one pass.
 
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import os
 import re
@@ -26,11 +28,15 @@ from kiosk.yamlsafe import Fields, Report, describe, mapping, shorten
 MAX_BYTES = yamlsafe.MAX_BYTES
 #: YAML nesting allowed; a block inside a block inside a block still fits comfortably.
 MAX_DEPTH = 16
+#: Blocks inside blocks that MAX_DEPTH leaves room for (each takes a mapping and a list).
+MAX_BLOCKS = (MAX_DEPTH - 3) // 2
 #: Steps after blocks are expanded (sides x repeat); a 90-minute routine has well under 100.
 MAX_STEPS = 500
 MAX_SECONDS = 24 * 3600.0
 MAX_NAME = 120
 MAX_TEXT = 1000
+#: A caution is a banner above the instruction: longer ones covered the screen and hid ``say``.
+MAX_CAUTION = 200
 MAX_NOTE = 5000
 MAX_WORD = 40
 
@@ -52,7 +58,16 @@ def load_routine(path: str | os.PathLike[str]) -> Routine:
     """The routine in the file at ``path``; :class:`RoutineError` lists every problem in it."""
     report = Report(path)
     root = yamlsafe.load_file(path, report, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH)
-    return _finish(root, report, Path(path).parent)
+    return _finish(root, _in_blocks(report), Path(path).parent)
+
+
+def _in_blocks(report: Report) -> Report:
+    """Say YAML's depth limit in the routine's own terms: how many blocks may sit inside each other."""
+    report.problems[:] = [
+        dataclasses.replace(p, message=f"blocks nested too deeply (at most {MAX_BLOCKS} blocks inside each other)",
+                            hint="move the innermost steps up into the block around them")
+        if p.message.startswith("nested too deeply") else p for p in report.problems]
+    return report
 
 
 def load_routine_text(source: str | bytes, path: str | os.PathLike[str] = "<text>") -> Routine:
@@ -62,7 +77,7 @@ def load_routine_text(source: str | bytes, path: str | os.PathLike[str] = "<text
     """
     report = Report(path)
     root = yamlsafe.load_nodes(source, report, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH)
-    return _finish(root, report, None)
+    return _finish(root, _in_blocks(report), None)
 
 
 def routine_files(path: str | os.PathLike[str]) -> list[Path]:
@@ -236,7 +251,7 @@ class _Reader:
                             'remove it; on a reps step, rep_name: sweep shows "sweep 2 of 3-4"')
             rep_name = None
         say = self._optional_text(f, "say", MAX_TEXT)
-        caution = self._optional_text(f, "caution", MAX_TEXT)
+        caution = self._optional_text(f, "caution", MAX_CAUTION)
         note = self._optional_text(f, "note", MAX_NOTE)
         sound = self._sound(f)
         side = self._choice(f, "side", SIDES)
@@ -262,7 +277,7 @@ class _Reader:
         except DurationError as exc:
             self.report.add(f.get(key), exc.message, exc.hint)
             return None
-        if not self._within_a_day(f, key, high):
+        if not self._within_a_day(f, key, high, low):
             return None
         return Window(low, high)
 
@@ -403,9 +418,12 @@ class _Reader:
             return None
         return seconds
 
-    def _within_a_day(self, f: Fields, key: str, seconds: float) -> bool:
+    def _within_a_day(self, f: Fields, key: str, seconds: float, low: float | None = None) -> bool:
         if seconds > MAX_SECONDS:
             self.report.add(f.get(key), f"{key} is longer than 24 hours", "check the unit")
+            return False
+        if 0 < (seconds if low is None else low) < 1:  # the screen counts whole seconds: "0s"
+            self.report.add(f.get(key), f"{key} is shorter than a second", "write at least 1s")
             return False
         return True
 

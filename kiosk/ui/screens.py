@@ -73,7 +73,7 @@ def tile_text(routine) -> str:
     dim = _hex(theme.TEXT_DIM)
     faint = _hex(theme.ACCENT)
     return (f"[b]{_esc(routine.name)}[/b]\n[color={dim}]{_esc(summary)}[/color]\n"
-            f"[color={faint}]{length} · {count} steps[/color]")
+            f"[color={faint}]{length} · {count} step{'' if count == 1 else 's'}[/color]")
 
 
 class ReadyScreen(Screen):
@@ -104,7 +104,7 @@ class ReadyScreen(Screen):
             button.bind(on_release=lambda _w, t=tag: self._toggle_skip(t))
             skips.add_widget(button)
         plan = controller.plan
-        self.total_text = f"{fmt_human(plan.total_s)} in {len(plan.steps)} steps"
+        self.total_text = f"{fmt_human(plan.total_s)} in {len(plan.steps)} step{'' if len(plan.steps) == 1 else 's'}"
         rows = self.ids.rows
         rows.clear_widgets()
         for step in plan.steps:
@@ -212,7 +212,7 @@ class HistoryScreen(Screen):
             when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
             length = fmt_clock(row.length_s) if row.length_s is not None else "-"
             text = (f"[b]{_esc(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
-                    f"{len(row.steps)} steps[/color]")
+                    f"{len(row.steps)} step{'' if len(row.steps) == 1 else 's'}[/color]")
             button = Factory.HistoryRow(text=text, selected=row.routine == routine)
             button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name))
             box.add_widget(button)
