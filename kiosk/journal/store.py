@@ -26,7 +26,8 @@ WAL_AUTOCHECKPOINT_PAGES = 16
 WAL_LIMIT_BYTES = 64 * 1024
 #: What to do about a damaged journal, for messages that name it as ``{path}``.
 RECOVER_HINT = ("The kiosk moves a damaged journal aside at its next start and begins a new one; to save "
-                "what it still holds: sqlite3 {path} .recover | sqlite3 recovered.sqlite3")
+                "what it still holds: sqlite3 {path} .recover | sqlite3 recovered.sqlite3 (docs/deploy.md, "
+                "'Damaged file', has the way for a sqlite3 without .recover)")
 
 
 def database_path(data_dir: Path | str) -> Path:
