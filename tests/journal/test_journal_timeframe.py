@@ -55,6 +55,18 @@ def session_rows(data):
         conn.close()
 
 
+def resume_to_the_end(data, journal, clock, info):
+    """Restore ``info`` paused, tap on, run to the end; returns the session as history shows it."""
+    kiosk = Kiosk(journal, clock)
+    kiosk.session = journal.restore(info, clock)
+    kiosk.session_id = info.session_id
+    kiosk.act("advance")
+    kiosk.run_to_end()
+    journal.close()
+    (session,) = session_rows(data)
+    return session
+
+
 @pytest.mark.parametrize("jump_h", [4.0, -2.0], ids=["ntp-forward-4h", "backward-2h"])
 def test_a_jump_between_crash_and_restart_in_the_same_boot_still_resumes(tmp_path, routine, jump_h):
     data = tmp_path / "data"
@@ -62,13 +74,7 @@ def test_a_jump_between_crash_and_restart_in_the_same_boot_still_resumes(tmp_pat
     clock, journal = same_boot_restart(data, at_crash, off_s=20.0, wall_jump_s=jump_h * HOUR)
     info = journal.pending_resume(max_age_s=3 * HOUR)
     assert info is not None and info.session_id == sid  # 20 s off, whatever the wall clock says
-    kiosk = Kiosk(journal, clock)
-    kiosk.session = journal.restore(info, clock)
-    kiosk.session_id = sid
-    kiosk.act("advance")
-    kiosk.run_to_end()
-    journal.close()
-    (session,) = session_rows(data)
+    session = resume_to_the_end(data, journal, clock, info)
     assert session.status == "finished"
     starts = [s.started_at for s in session.steps]
     assert starts == sorted(starts), "the steps' stamps go back in time"
@@ -85,13 +91,7 @@ def test_a_jump_after_a_reboot_uses_the_wall_clock_and_is_never_negative(tmp_pat
     journal = open_journal(data, clock, wall_base=WALL0 - 5 * HOUR)  # a new boot, clock behind
     info = journal.pending_resume(max_age_s=3 * HOUR)
     assert info is not None and info.session_id == sid
-    kiosk = Kiosk(journal, clock)
-    kiosk.session = journal.restore(info, clock)
-    kiosk.session_id = sid
-    kiosk.act("advance")
-    kiosk.run_to_end()
-    journal.close()
-    (session,) = session_rows(data)
+    session = resume_to_the_end(data, journal, clock, info)
     starts = [s.started_at for s in session.steps]
     assert starts == sorted(starts) and session.ended_at >= starts[-1] >= session.started_at
 
