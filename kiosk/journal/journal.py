@@ -60,19 +60,16 @@ def _prepare(path: Path, connect: Callable[[Path], sqlite3.Connection]) -> tuple
         found = store.check(conn)
         if found is not None:
             raise Damaged(found)
-        ready = schema.version(conn) == schema.LATEST
-        deadline = time.monotonic() + OPEN_LOCK_WAIT_S
-        while not ready:
+        ready = schema.version(conn) == schema.LATEST  # the usual case: no write lock needed
+        if not ready:
+            conn.execute(f"PRAGMA busy_timeout = {int(OPEN_LOCK_WAIT_S * 1000)}")
             try:
-                conn.execute(f"PRAGMA busy_timeout = {int(OPEN_LOCK_WAIT_S * 1000)}")
                 store.ensure_schema(conn, str(path))
                 ready = True
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
-                    if "locked" not in str(exc).lower():
-                        raise
-                    log.warning("journal %s is locked by another program; its tables wait", path)
-                    break
+                if "locked" not in str(exc).lower():
+                    raise
+                log.warning("journal %s is locked by another program; its tables wait", path)
         if schema.version(conn) == 0:
             return 1, ready
         return int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions").fetchone()[0]), ready
