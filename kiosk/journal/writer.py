@@ -4,7 +4,8 @@ Each job is a function of a connection and runs in its own transaction, in the o
 A job that fails because of the disk (full, locked by another process, an I/O error) is rolled
 back and *kept*: it and everything after it wait, in order, and are tried again with a growing
 pause until the disk takes them, so a full disk or a held lock delays records but never loses
-them. On a full disk the writer first gives back the space reserve (:mod:`kiosk.journal.reserve`).
+them. On a full disk the writer first gives back the space reserve (:mod:`kiosk.journal.reserve`),
+then cuts the WAL back to nothing.
 Only a job SQLite refuses as such (a constraint or a programming error) is dropped, and counted.
 """
 
@@ -64,6 +65,7 @@ class Writer:
         self.stuck: BaseException | None = None  #: why the head job waits, while it waits
         self._held_back = 0   # jobs that waited behind a failure in the current episode
         self._since_checkpoint = 0
+        self._wal_cut = False  # the WAL was cut back to make room in the current full-disk episode
         self._last_refill = float("-inf")
         self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
         self._thread.start()
@@ -144,7 +146,7 @@ class Writer:
                 log.warning("journal write failed, records wait and are retried: %s", error)
                 self._report(error)
             self.stuck = error
-            if store.is_full(error) and self._reserve is not None and self._reserve.release():
+            if store.is_full(error) and self._make_room(conn):
                 continue  # the space given back is for exactly this write
             if self._gave_up():
                 break
@@ -185,6 +187,19 @@ class Writer:
                     conn = None
             return conn, exc
 
+    def _make_room(self, conn: sqlite3.Connection | None) -> bool:
+        """On a full disk: give back the reserve, else fold the WAL back and cut it to nothing (once)."""
+        if self._reserve is not None and self._reserve.release():
+            return True
+        if conn is None or self._wal_cut:
+            return False
+        self._wal_cut = True
+        try:
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return not busy
+        except sqlite3.Error:
+            return False
+
     def _done(self) -> None:
         with self._cond:
             self._items.popleft()
@@ -192,6 +207,7 @@ class Writer:
             if self.stuck is not None:
                 self._held_back += 1
             empty = not any(callable(item) and item is not _STOP for item in self._items)
+        self._wal_cut = False
         if self.stuck is not None and empty:
             caught_up, self._held_back, self.stuck = self._held_back, 0, None
             log.warning("journal caught up: %d record(s) that waited are written", caught_up)

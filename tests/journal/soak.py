@@ -40,6 +40,7 @@ class Tally:
     fills: int = 0
     finished: int = 0     # sessions the journal shows as finished
     largest_wal: int = 0  # bytes
+    journal_bytes: int = 0  # kiosk.sqlite3 at the end: the history has to fit the disk
     problems: list[str] = field(default_factory=list)
 
 
@@ -77,6 +78,7 @@ def run_sessions(data: Path, routines: Path, sessions: int, seed: int, *, per_jo
         tally.sessions += 1
         tally.made += 2 + len(kiosk.session.records)
     journal.close(timeout=30)
+    tally.journal_bytes = store.database_path(data).stat().st_size
     conn = sqlite3.connect(store.database_path(data))
     try:
         rows = conn.execute("SELECT id, status, ended_at IS NOT NULL FROM sessions").fetchall()
