@@ -142,12 +142,12 @@ class Writer:
                     self._items.popleft()
                     self.lost += 1
                 continue
+            if store.is_full(error) and self._make_room(conn):
+                continue  # the space given back is for exactly this write: nothing waits yet
             if self.stuck is None:
                 log.warning("journal write failed, records wait and are retried: %s", error)
                 self._report(error)
             self.stuck = error
-            if store.is_full(error) and self._make_room(conn):
-                continue  # the space given back is for exactly this write
             if self._gave_up():
                 break
             with self._cond:
