@@ -19,6 +19,7 @@ from kiosk.controller import Controller, Library
 from kiosk.errors import KioskError
 from kiosk.listeners import OnClose
 from kiosk.paths import ROUTINES_DIR
+from kiosk.platform.datadir import writable_data_dir
 from kiosk.settings import FILENAME as SETTINGS_FILE
 from kiosk.settings import LocalSettings
 
@@ -149,7 +150,8 @@ def build_services(options: RunOptions, *, clock: "Clock | None" = None, config:
     notices = [f"Room config: {problem} (running on the default for it)" for problem in config_problems]
     library = Library.load(routine_folders(options, config))
     if data_dir is None:
-        data_dir = prepare_data_dir(options, config)
+        data_dir, data_notice = prepare_data_dir(options, config)
+        notices[:0] = [data_notice] if data_notice else []
     settings = LocalSettings(data_dir / SETTINGS_FILE if data_dir else None, config)
     backlight = Backlight.find() if fullscreen else None  # a desktop's own backlight is not ours
     return Services(controller=Controller(clock or MonotonicClock()), library=library, settings=settings,
@@ -157,17 +159,12 @@ def build_services(options: RunOptions, *, clock: "Clock | None" = None, config:
                     brightness=backlight, default_length=options.length or config.default_length, config=config)
 
 
-def prepare_data_dir(options: RunOptions, config: RoomConfig) -> Path | None:
-    """The data directory the room config resolves (``--data-dir`` first), created; None if unusable."""
+def prepare_data_dir(options: RunOptions, config: RoomConfig) -> tuple[Path, str | None]:
+    """The data folder the room config resolves (``--data-dir`` first), created and writable; when
+    it cannot be, a private temporary one and the notice that says so (the kiosk still starts)."""
     from kiosk import config as room_config
 
-    path = room_config.resolve_data_dir(options.data_dir, config)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        log.warning("data directory %s is not usable: %s", path, exc)
-        return None
-    return path
+    return writable_data_dir(room_config.resolve_data_dir(options.data_dir, config))
 
 
 def attach_journal(services: Services, config: RoomConfig, data_dir: Path | None) -> None:
@@ -276,7 +273,7 @@ def run_kiosk(options: RunOptions) -> int:
         print("kiosk run: error: no screen here (no $DISPLAY, no Wayland, no /dev/dri); run it on the "
               "Pi's console, in a desktop session, or under Xvfb", file=sys.stderr)
         return 1
-    data_dir = prepare_data_dir(options, config)
+    data_dir, data_notice = prepare_data_dir(options, config)
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
     log.info("window: %s (%s)", "full screen" if choice.fullscreen else "windowed", choice.reason)
     from kiosk.inputs.handoff import MainThreadHandoff
@@ -287,6 +284,7 @@ def run_kiosk(options: RunOptions) -> int:
     handoff = MainThreadHandoff(lambda action, source: app.act(action, source) if app else None)
     services = build_services(options, config=config, config_problems=problems, fullscreen=choice.fullscreen,
                               data_dir=data_dir)
+    services.notices[:0] = [data_notice] if data_notice else []  # a read-only folder: a temporary one
     # Listeners hear of the session in this order: the journal records before anything can fail.
     attach_journal(services, config, data_dir)
     attach_audio(services, config, data_dir, handoff)

@@ -357,6 +357,16 @@ def config_path(path: str | os.PathLike[str] | None = None, environ: Mapping[str
     return SYSTEM_CONFIG if SYSTEM_CONFIG.is_file() else None
 
 
+def _blank(file: Path) -> bool:
+    """Whether ``file`` holds nothing but white space (no comment saying the defaults are meant)."""
+    from kiosk.files import read_regular_file
+
+    try:
+        return not read_regular_file(file, MAX_CONFIG_BYTES, "room config").strip()
+    except OSError:
+        return False
+
+
 def load_config(path: str | os.PathLike[str] | None = None,
                 environ: Mapping[str, str] | None = None) -> tuple[RoomConfig, list[Problem]]:
     """The room config and every problem found; never raises for a bad file or variable.
@@ -373,10 +383,14 @@ def load_config(path: str | os.PathLike[str] | None = None,
                                 "create it from deploy/room.example.yaml, or correct --config / KIOSK_CONFIG"))
         config = replace(config, path=str(file))
     elif file is not None:
-        report = yamlsafe.Report(file)
+        report = yamlsafe.Report(file, what="the room config")
         root = yamlsafe.load_file(file, report, max_bytes=MAX_CONFIG_BYTES)
         if root is None and [p.message for p in report.problems] == ["the file is empty"]:
             report.problems.clear()  # a file of comments only: every setting at its default
+            if _blank(file):  # nothing at all: an edit cut short (a power cut), not a choice
+                report.add(None, "the room config is empty: every setting is at its default and the PIN is 0000",
+                           "restore it from your copy or deploy/room.example.yaml; a file of comments only "
+                           "is how to say 'all defaults'")
         values = _read_file(root, report, file.parent) if root is not None else {}
         config = replace(config, path=str(file), **values)
         problems.extend(sorted(report.problems))

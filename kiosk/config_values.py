@@ -68,14 +68,14 @@ def int_in(low: int, high: int, unit: str = "") -> Value:
     """A whole number from ``low`` to ``high`` (a trailing ``%`` is allowed)."""
     def read(raw: str) -> int:
         stripped = raw.strip().rstrip("%").strip()
-        if not re.fullmatch(r"[+-]?\d+", stripped):
+        if not re.fullmatch(r"[+-]?[0-9]+", stripped):
             raise ValueError(f'"{raw}" is not a whole number; write one from {low} to {high}{unit}')
         number = int(stripped)
         if not low <= number <= high:
             raise ValueError(f"{number} is out of range; write one from {low} to {high}{unit}")
         return number
     return Value(read, {"anyOf": [{"type": "integer", "minimum": low, "maximum": high},
-                                  {"type": "string", "pattern": r"^\s*[+]?\d+\s*%?\s*$"}]})
+                                  {"type": "string", "pattern": r"^\s*[+]?[0-9]+\s*%?\s*$"}]})
 
 
 def duration_in(low: float, high: float) -> Value:
@@ -88,14 +88,14 @@ def duration_in(low: float, high: float) -> Value:
         if not low <= seconds <= high:
             raise ValueError(f'"{raw}" is out of range; write one from {_short(low)} to {_short(high)}')
         return seconds
-    return Value(read, {"type": "string", "pattern": r"\d", "examples": [_short(low), _short(high)]},
+    return Value(read, {"type": "string", "pattern": r"[0-9]", "examples": [_short(low), _short(high)]},
                  lambda seconds: None if seconds is None else _short(seconds))
 
 
 def _pin_code(raw: str) -> str:
     stripped = raw.strip()
-    if not re.fullmatch(r"\d{4,8}", stripped):
-        raise ValueError('must be 4 to 8 digits, in quotes so a leading 0 stays: pin: "0420"')
+    if not re.fullmatch(r"[0-9]{4,8}", stripped):
+        raise ValueError('must be 4 to 8 digits 0-9, in quotes so a leading 0 stays: pin: "0420"')
     return stripped
 
 
@@ -117,7 +117,7 @@ def _fullscreen(raw: str) -> bool | None:
 
 
 def _size(raw: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", raw)
+    m = re.fullmatch(r"\s*([0-9]{3,5})\s*[xX×]\s*([0-9]{3,5})\s*", raw)
     if not m:
         raise ValueError(f'"{raw}" is not a size; write WIDTHxHEIGHT, e.g. 800x480')
     return int(m.group(1)), int(m.group(2))
@@ -138,19 +138,19 @@ def _bounce_ms(raw: str) -> float:
 _BOOL_SCHEMA = bool_schema()
 
 BOOL = Value(parse_bool, _BOOL_SCHEMA)
-PIN_CODE = Value(_pin_code, {"anyOf": [{"type": "string", "pattern": r"^\s*\d{4,8}\s*$"},
+PIN_CODE = Value(_pin_code, {"anyOf": [{"type": "string", "pattern": r"^\s*[0-9]{4,8}\s*$"},
                                        {"type": "integer", "minimum": 1000, "maximum": 99999999}]})
 _MODIFIER = "(" + "|".join(any_case(m) for m in CHORD_MODIFIERS) + ")"
 CHORD = Value(_chord, {"type": "string", "pattern": rf"^\s*({_MODIFIER}\s*\+\s*)+[^+\s]+\s*$",
                        "examples": ["ctrl+alt+q"]})
 FULLSCREEN = Value(_fullscreen, {"anyOf": [{"const": "auto"}, *_BOOL_SCHEMA["anyOf"]]},
                    lambda value: "auto" if value is None else value)
-SIZE = Value(_size, {"type": "string", "pattern": r"^\s*\d{3,5}\s*[xX×]\s*\d{3,5}\s*$", "examples": ["800x480"]})
+SIZE = Value(_size, {"type": "string", "pattern": r"^\s*[0-9]{3,5}\s*[xX×]\s*[0-9]{3,5}\s*$", "examples": ["800x480"]})
 ROTATION = Value(_rotation, {"enum": list(ROTATIONS)})
 GPIO_PIN = Value(lambda raw: parse_pin(raw.strip()), {
     "anyOf": [{"type": "integer", "minimum": 2, "maximum": 27},
-              {"type": "string", "pattern": rf"^\s*(({any_case('gpio')}|{any_case('bcm')})?\s*\d{{1,2}}"
-                                            rf"|({any_case('board')}|{any_case('j8:')})\d{{1,2}})\s*$"}]})
+              {"type": "string", "pattern": rf"^\s*(({any_case('gpio')}|{any_case('bcm')})?\s*[0-9]{{1,2}}"
+                                            rf"|({any_case('board')}|{any_case('j8:')})[0-9]{{1,2}})\s*$"}]})
 BOUNCE_MS = Value(_bounce_ms, int_in(int(BOUNCE_MS_RANGE[0]), int(BOUNCE_MS_RANGE[1])).schema, round)
 ACTION = Value(parse_action, {"anyOf": [{"enum": [*ACTION_NAMES, "none"]}, {"type": "null"}]})
 FOLDER = text(4096)

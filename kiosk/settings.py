@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import RoomConfig
+from kiosk.files import read_regular_file
 
 log = logging.getLogger(__name__)
 
 #: The settings a therapist may change on the kiosk, in the order the Settings screen shows them.
 KIOSK_SETTINGS = ("volume", "brightness", "spoken_prompts", "practice_mode")
 FILENAME = "settings.json"
+#: A settings file is a few hundred bytes; anything much larger is not one.
+MAX_BYTES = 64 * 1024
 
 
 def room_values(config: RoomConfig | None) -> dict[str, object]:
@@ -56,8 +59,8 @@ def read_stored(path: Path | None, room: Mapping[str, object]) -> tuple[dict[str
     if path is None or not path.exists():
         return {}, False
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        raw = json.loads(read_regular_file(path, MAX_BYTES, "settings file").decode("utf-8"))
+    except (OSError, ValueError) as exc:  # FileReadError (a FIFO, a device, too large) is an OSError
         log.warning("ignoring unreadable settings file %s: %s", path, exc)
         return {}, False
     if not isinstance(raw, dict):

@@ -31,8 +31,10 @@ def position(where: Node | yaml.Mark | None) -> tuple[int, int]:
 class Report:
     """The problems found in one file, in any order (errors sort them by position)."""
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], what: str = "a routine"):
         self.path = str(path)
+        #: What the file is, for hints that name it ("a routine", "the room config").
+        self.what = what
         self.problems: list[Problem] = []
 
     def add(self, where: Node | yaml.Mark | None, message: str, hint: str = "") -> None:

@@ -57,25 +57,20 @@ _SYNTAX_HINTS = {
 
 
 def read_capped(path: str | os.PathLike[str], report: Report, *, max_bytes: int = MAX_BYTES) -> bytes | None:
-    """The file's bytes, or ``None`` (with a problem) when it cannot be read or is over the cap."""
+    """The file's bytes, or ``None`` (with a problem) when it cannot be read, is not a regular
+    file (a FIFO would hang the kiosk), or is over the cap."""
+    from kiosk.files import FileReadError, read_regular_file
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                size = os.fstat(handle.fileno()).st_size
-                report.add(None, f"file is too large ({_kib(size)}; at most {_kib(max_bytes)})",
-                           "split it into smaller files")
-                return None
-    except IsADirectoryError:
-        report.add(None, "is a folder, not a file")
+        return read_regular_file(path, max_bytes)
+    except FileReadError as exc:
+        if exc.problem == "does not exist":
+            report.add(None, "no such file")
+        elif exc.problem == "is not a regular file (a folder)":
+            report.add(None, "is a folder, not a file")
+        else:
+            report.add(None, exc.problem, exc.hint)
         return None
-    except FileNotFoundError:
-        report.add(None, "no such file")
-        return None
-    except OSError as exc:
-        report.add(None, f"cannot read the file: {exc.strerror or exc}")
-        return None
-    return data
 
 
 def _kib(size: int) -> str:
@@ -94,7 +89,7 @@ def decode(data: bytes | str, report: Report, *, max_bytes: int = MAX_BYTES) -> 
         return None
     if b"\x00" in raw:
         report.add(None, "this is not a text file (it contains binary data)",
-                   "a routine is a text file written in YAML")
+                   f"{report.what} is a text file written in YAML")
         return None
     try:
         text = raw.decode("utf-8")
@@ -150,10 +145,11 @@ class _TooDeepError(Exception):
 class _Loader(yaml.SafeLoader):
     """PyYAML's safe parser with a composer that refuses tags, anchors, aliases and deep nesting."""
 
-    def __init__(self, text: str, report: Report, max_depth: int):
+    def __init__(self, text: str, report: Report, max_depth: int, too_deep: tuple[str, str] | None = None):
         super().__init__(text)
         self.report = report
         self.max_depth = max_depth
+        self.too_deep = too_deep or (f"nested too deeply (more than {max_depth} levels)", "flatten the structure")
         self.depth = 0
         self.refused = False
         self.aliases_seen: set[str] = set()
@@ -183,8 +179,7 @@ class _Loader(yaml.SafeLoader):
                          "remove the tag; values are plain text, lists and mappings")
         if isinstance(event, CollectionStartEvent) and self.depth >= self.max_depth:
             # Stop here: reading on through thousands of levels costs PyYAML seconds per thousand.
-            self._refuse(event.start_mark, f"nested too deeply (more than {self.max_depth} levels)",
-                         "flatten the structure")
+            self._refuse(event.start_mark, *self.too_deep)
             raise _TooDeepError
         if isinstance(event, ScalarEvent):
             self.get_event()
@@ -218,9 +213,13 @@ class _Loader(yaml.SafeLoader):
         return node
 
 
-def compose(text: str, report: Report, *, max_depth: int = MAX_DEPTH) -> Node | None:
-    """The single document in ``text`` as nodes, or ``None`` with problems (syntax, refusals, empty)."""
-    loader = _Loader(text, report, max_depth)
+def compose(text: str, report: Report, *, max_depth: int = MAX_DEPTH,
+            too_deep: tuple[str, str] | None = None) -> Node | None:
+    """The single document in ``text`` as nodes, or ``None`` with problems (syntax, refusals, empty).
+
+    ``too_deep`` is the problem and hint for nesting past ``max_depth``, in the file's own terms.
+    """
+    loader = _Loader(text, report, max_depth, too_deep)
     try:
         node = loader.get_single_node()
     except _TooDeepError:
@@ -259,7 +258,7 @@ def compose(text: str, report: Report, *, max_depth: int = MAX_DEPTH) -> Node | 
 
 
 def load_nodes(source: bytes | str, report: Report, *, max_bytes: int = MAX_BYTES,
-               max_depth: int = MAX_DEPTH) -> Node | None:
+               max_depth: int = MAX_DEPTH, too_deep: tuple[str, str] | None = None) -> Node | None:
     """Bytes or text to the root node, or ``None`` when a problem stops reading (all are in ``report``)."""
     text = decode(source, report, max_bytes=max_bytes)
     if text is None:
@@ -269,14 +268,15 @@ def load_nodes(source: bytes | str, report: Report, *, max_bytes: int = MAX_BYTE
         return None
     if not check_characters(text, report):
         return None
-    return compose(text, report, max_depth=max_depth)
+    return compose(text, report, max_depth=max_depth, too_deep=too_deep)
 
 
 def load_file(path: str | os.PathLike[str], report: Report, *, max_bytes: int = MAX_BYTES,
-              max_depth: int = MAX_DEPTH) -> Node | None:
+              max_depth: int = MAX_DEPTH, too_deep: tuple[str, str] | None = None) -> Node | None:
     """:func:`load_nodes` on a file, refusing it before parsing when it is over ``max_bytes``."""
     data = read_capped(path, report, max_bytes=max_bytes)
-    return None if data is None else load_nodes(data, report, max_bytes=max_bytes, max_depth=max_depth)
+    return None if data is None else load_nodes(data, report, max_bytes=max_bytes, max_depth=max_depth,
+                                                too_deep=too_deep)
 
 
 __all__ = [

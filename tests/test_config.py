@@ -79,11 +79,19 @@ class TestGoodFiles:
         assert (right.pin, right.pull_up, right.bounce_ms) == (6, False, 10.0)  # GPIO6 read as BCM 6
         assert right.gestures == {"tap": Action.ADVANCE, "hold": Action.TOGGLE_PAUSE}  # "none" maps nothing
 
-    @pytest.mark.parametrize("text", ["", "# only comments\n# room: x\n"], ids=["empty", "comments"])
+    @pytest.mark.parametrize("text", ["# only comments\n# room: x\n"], ids=["comments"])
     def test_a_file_without_settings_is_the_defaults(self, tmp_path, text):
         config, problems = load(tmp_path, text)
         assert problems == []
         assert config == RoomConfig(path=config.path)
+
+    @pytest.mark.parametrize("text", ["", "  \n\n\t\n"], ids=["empty", "whitespace"])
+    def test_an_empty_file_is_the_defaults_and_is_said(self, tmp_path, text):
+        """An edit cut short by a power cut: the kiosk runs on defaults, and says so (PIN 0000)."""
+        config, problems = load(tmp_path, text)
+        assert config == RoomConfig(path=config.path)
+        assert [(p.line, p.message) for p in problems] == [
+            (0, "the room config is empty: every setting is at its default and the PIN is 0000")]
 
     def test_no_file_at_all_is_a_working_kiosk(self, tmp_path, monkeypatch):
         monkeypatch.setattr("kiosk.config.SYSTEM_CONFIG", tmp_path / "absent.yaml")
@@ -103,6 +111,8 @@ BAD = [
     ("volume: loud\n", 1, 9, 'not a whole number', "volume", 50),
     ("muted: maybe\n", 1, 8, 'muted: must be true or false, not "maybe"', "muted", False),
     ("pin: 12ab\n", 1, 6, "4 to 8 digits", "pin", None),
+    ('pin: "١٢٣٤"\n', 1, 6, "4 to 8 digits 0-9", "pin", None),  # Arabic-Indic: the keypad can never match
+    ("volume: ٥٠\n", 1, 9, "not a whole number", "volume", 50),
     ("default_length: 60\n", 1, 17, "has no unit", "default_length", None),
     ("exit_chord: q\n", 1, 13, "not a key chord", "exit_chord", None),
     ("default_routine: [a, b]\n", 1, 18, "must be a single value", "default_routine", None),
@@ -162,6 +172,21 @@ class TestMistakes:
         assert any(message in p.message for p in problems), problems
         assert all(p.line >= 1 for p in problems)
         assert config.pedals == RoomConfig().pedals
+
+    def test_a_binary_room_config_is_told_it_is_a_room_config(self, tmp_path):
+        path = tmp_path / "room.yaml"
+        path.write_bytes(b"\x7fELF\x02\x01\x00\x00binary")
+        _, problems = load_config(path, {})
+        (problem,) = problems
+        assert "not a text file" in problem.message
+        assert problem.hint == "the room config is a text file written in YAML"
+
+    def test_one_bad_pedal_keeps_the_good_ones(self, tmp_path):
+        config, problems = load(tmp_path, "pedals:\n  - pin: 5\n    hold_time: 2s\n  - pin: 40\n"
+                                          "  - pin: 6\n    gestures: {tap: back}\n")
+        assert [p.message.split(":")[0] for p in problems] == ["pedals[1].pin"]
+        assert [(p.pin, p.hold_time) for p in config.pedals] == [(5, 2.0), (6, RoomConfig().pedals[0].hold_time)]
+        assert config.pedals[1].gestures["tap"] == Action.BACK
 
     @pytest.mark.parametrize(
         ("text", "message"),

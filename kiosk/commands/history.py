@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -54,16 +55,46 @@ def data_dir(cli_value: str | None) -> Path:
     return resolve_data_dir(None, config)
 
 
+def _unreadable(folder: Path) -> str | None:
+    """Why ``folder`` cannot hold a journal at all (a file given as the folder, a folder as the file)."""
+    path = store.database_path(folder)
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder; --data-dir names the folder that holds {store.FILENAME}"
+    if path.exists() and not path.is_file():
+        return f"{path} is not a regular file (a folder?); the journal is a file the kiosk writes"
+    return None
+
+
+def _damaged(path: Path, exc: BaseException) -> str:
+    return f"{path} is damaged or not a journal ({exc}). {store.RECOVER_HINT.format(path=path)}"
+
+
 def run(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
-    conn = reports.open_reader(folder)
+    problem = _unreadable(folder)
+    if problem:
+        print(f"kiosk history: error: {problem}", file=sys.stderr)
+        return 1
     limit = args.limit if args.limit is not None else (None if args.json or args.csv else TABLE_LIMIT)
     sessions = []
-    if conn is not None:
-        try:
-            sessions = reports.recent_sessions(conn, limit=limit, routine=args.routine)
-        finally:
-            conn.close()
+    path = store.database_path(folder)
+    try:
+        conn = reports.open_reader(folder)
+        if conn is not None:
+            try:
+                found = store.check(conn)
+                if found is not None:
+                    raise sqlite3.DatabaseError(found)
+                sessions = reports.recent_sessions(conn, limit=limit, routine=args.routine)
+            finally:
+                conn.close()
+    except sqlite3.DatabaseError as exc:
+        print(f"kiosk history: error: {_damaged(path, exc)}", file=sys.stderr)
+        return 1
+    for s in sessions:
+        if s.unrecorded and (args.json or args.csv):  # the shape stays; the gap is still said
+            print(f"kiosk history: session {s.id} ({s.routine}): {s.unrecorded} step(s) were never recorded "
+                  "(the disk refused them)", file=sys.stderr)
     if args.json:
         json.dump([s.to_json() for s in sessions], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -85,7 +116,8 @@ def table(sessions: list[reports.SessionRow]) -> str:
     rows = []
     for s in sessions:
         started = datetime.fromtimestamp(s.started_at / 1000.0).strftime("%Y-%m-%d %H:%M")
-        status = s.status + (f" (resumed {s.resumes}x)" if s.resumes else "")
+        status = s.status + (f" (resumed {s.resumes}x)" if s.resumes else "") + (
+            f" ({s.unrecorded} steps not recorded)" if s.unrecorded else "")
         rows.append((
             str(s.id), started, s.routine, s.room or "-", status, fmt_clock(s.active_s),
             fmt_clock(s.target_s) if s.target_s else "-", str(len({st.index for st in s.steps})),

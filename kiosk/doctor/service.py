@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kiosk.doctor import FAIL, GROUP_USES, OK, SKIP, WARN, Context, Finding
 
 MIN_FREE_BYTES = 50 * 1024 * 1024
@@ -10,14 +12,51 @@ INSTALL = "run scripts/install.sh from the kiosk's checkout (see docs/deploy.md)
 
 def check_config(ctx: Context) -> list[Finding]:
     where = ctx.config.path or "no room config file (defaults)"
-    if not ctx.config_problems:
-        return [Finding("config", OK, f"{where}: no problems")]
-    return [
+    found = [
         Finding("config", FAIL, str(problem),
                 f"edit {problem.path}" + (f" at line {problem.line}" if problem.line else "")
                 + "; until then the kiosk uses the default for this value")
         for problem in ctx.config_problems
-    ]
+    ] + _check_default_routine(ctx) + _check_home(ctx)
+    return found or [Finding("config", OK, f"{where}: no problems")]
+
+
+def _check_default_routine(ctx: Context) -> list[Finding]:
+    """The routine the kiosk opens at start exists, and can be planned to the default length."""
+    from kiosk.controller import Library
+    from kiosk.paths import ROUTINES_DIR
+    from kiosk.routines.durations import fmt_clock
+    from kiosk.routines.plan import reachable
+
+    config, edit = ctx.config, f"edit {ctx.config.path or 'the room config'}"
+    if not config.default_routine:
+        return []
+    library = Library.load([ROUTINES_DIR, *(ctx.system.path(str(p)) for p in config.routines)])
+    key = config.default_routine.strip().casefold()
+    routine = next((r for r in library.routines if Path(r.path).stem.casefold() == key
+                    or r.name.casefold() == key or str(r.path) == str(ctx.system.path(config.default_routine))), None)
+    if routine is None:
+        known = ", ".join(sorted(Path(r.path).stem for r in library.routines)) or "none"
+        return [Finding("config", FAIL, f"default_routine: there is no routine \"{config.default_routine}\"",
+                        f"{edit}: use one of {known}; until then the kiosk starts on the routine list")]
+    if config.default_length is None:
+        return []
+    low, high = reachable(routine)
+    if low - 0.5 <= config.default_length <= high + 0.5:
+        return []
+    return [Finding("config", FAIL, f"default_length {fmt_clock(config.default_length)} is out of reach for "
+                    f"{routine.name} (it plans {fmt_clock(low)} to {fmt_clock(high)})",
+                    f"{edit}: set default_length within that range, or leave it out")]
+
+
+def _check_home(ctx: Context) -> list[Finding]:
+    home = ctx.env("HOME")
+    if home is None or home.strip():
+        return []
+    return [Finding("config", WARN, "HOME is set but empty for the kiosk: the default data folder and Kivy's "
+                    "files would land relative to wherever it starts",
+                    "set Environment=HOME=/var/lib/kiosk in the unit (systemctl edit kiosk), or data_dir in "
+                    "the room config")]
 
 
 def check_user(ctx: Context) -> list[Finding]:
@@ -49,10 +88,17 @@ def check_data_dir(ctx: Context) -> list[Finding]:
     if directory is None:
         return [Finding("data", SKIP, "no data folder resolved")]
     path = str(directory)
+    if system.exists(path) and not system.path(path).is_dir():
+        return [Finding("data", FAIL, f"the data folder {path} is a file, not a folder",
+                        "set data_dir in the room config to a folder of its own, e.g. /var/lib/kiosk")]
     if not system.exists(path):
         parent = directory.parent
         while not system.exists(str(parent)) and parent != parent.parent:
             parent = parent.parent
+        if not system.path(str(parent)).is_dir():
+            return [Finding("data", FAIL, f"the data folder {path} cannot be created: {parent} is a file, "
+                            "not a folder", "set data_dir in the room config to a folder of its own, "
+                            "e.g. /var/lib/kiosk")]
         if system.can(ctx.user, str(parent), "w"):
             return [Finding("data", OK, f"{path} does not exist yet; the kiosk creates it on its first start")]
         return [Finding("data", FAIL, f"the data folder {path} does not exist and {ctx.user} cannot create it",
@@ -69,8 +115,7 @@ def check_data_dir(ctx: Context) -> list[Finding]:
     else:
         error, writable = "permission denied", system.can(ctx.user, path, "rw")
     if not writable:
-        findings.append(Finding("data", FAIL, f"{ctx.user} cannot write {path} ({error})",
-                                f"sudo chown -R {ctx.user}:{ctx.user} {path}"))
+        findings.append(Finding("data", FAIL, f"{ctx.user} cannot write {path} ({error})", _own_folder_fix(ctx, path)))
     if mount is not None and mount.fstype in ("overlay", "tmpfs", "ramfs"):
         findings.append(Finding(
             "data", WARN,
@@ -82,10 +127,50 @@ def check_data_dir(ctx: Context) -> list[Finding]:
     if free is not None and free < MIN_FREE_BYTES:
         findings.append(Finding("data", WARN, f"only {free // (1024 * 1024)} MB free for {path}",
                                 "free some space; a full disk stops the journal"))
+    findings += _check_journal(ctx, path)
     if writable and not findings:
         findings.append(Finding("data", OK, f"{path} is writable by {ctx.user}"
                                 + (f" ({mount.fstype} on {mount.mountpoint})" if mount else "")))
     return findings
+
+
+def _own_folder_fix(ctx: Context, path: str) -> str:
+    """How to let the kiosk write ``path``: a chown only for a folder that is plainly the kiosk's own."""
+    owner = ctx.system.owner(path)
+    users = {ctx.system.user_name(owner[0]) if owner else None}
+    if "kiosk" in Path(path).name.lower() or ctx.user in users:
+        return f"sudo chown -R {ctx.user}:{ctx.user} {path}"
+    return (f"{path} is not the kiosk's own folder: do not change its owner; set data_dir in the room config "
+            f"to a folder of its own (sudo install -d -o {ctx.user} -g {ctx.user} -m 0750 /var/lib/kiosk)")
+
+
+def _check_journal(ctx: Context, path: str) -> list[Finding]:
+    """The journal file itself: a regular file that SQLite's quick_check calls sound."""
+    import sqlite3
+
+    from kiosk.journal import store
+
+    journal = ctx.system.path(str(store.database_path(path)))
+    if not journal.exists():
+        return []
+    shown = store.database_path(path)
+    if not journal.is_file():
+        return [Finding("data", FAIL, f"{shown} is not a regular file",
+                        "move it out of the way; the kiosk writes its journal as a file there")]
+    try:
+        conn = store.connect_readonly(journal)
+        try:
+            found = store.check(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        found = str(exc)
+    except sqlite3.Error:  # cannot be opened (permissions): the writability check says why
+        return []
+    if found is None:
+        return []
+    return [Finding("data", FAIL, f"the session journal {shown} is damaged ({found})",
+                    store.RECOVER_HINT.format(path=shown))]
 
 
 def check_service(ctx: Context) -> list[Finding]:

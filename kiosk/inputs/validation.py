@@ -66,7 +66,7 @@ def parse_pin(value: object) -> int:
         text = value.strip().upper().replace(" ", "")
         board = None
         for prefix in ("BOARD", "J8:"):
-            if text.startswith(prefix) and text[len(prefix):].isdigit():
+            if text.startswith(prefix) and text[len(prefix):].isascii() and text[len(prefix):].isdigit():
                 board = int(text[len(prefix):])
         if board is not None:
             if board in HEADER_POWER:
@@ -79,7 +79,7 @@ def parse_pin(value: object) -> int:
                 if text.startswith(prefix):
                     text = text[len(prefix):]
                     break
-            if not text.isdigit():
+            if not (text.isascii() and text.isdigit()):
                 raise ValueError(f"cannot read {value!r} as a pin; {PIN_HINT}")
             gpio = int(text)
     else:

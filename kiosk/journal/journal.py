@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from kiosk.engine.events import Event, Paused, SessionFinished, StepEnded, StepStarted
 from kiosk.errors import KioskError
-from kiosk.journal import reports, store
+from kiosk.journal import reports, schema, store, timeframe
 from kiosk.journal.resume import (
     RESUME_MAX_AGE_S, LiveSession, ResumeInfo, ResumeMixin, file_hash, session_elapsed,
 )
+from kiosk.journal.reserve import Reserve
 from kiosk.journal.writer import Writer
 
 if TYPE_CHECKING:
@@ -38,13 +39,40 @@ log = logging.getLogger(__name__)
 SAVE_EVERY_S = 5.0
 
 
-def _prepare(path: Path, connect: Callable[[Path], sqlite3.Connection]) -> int:
-    """Create the folder and the tables as needed; returns the next session id."""
+class Damaged(sqlite3.DatabaseError):
+    """``PRAGMA quick_check`` found the journal damaged (a torn page, a broken index)."""
+
+
+#: How long opening the journal waits for another program's lock before it leaves the schema
+#: work to the writer thread (which waits as long as it takes); the kiosk's start never hangs.
+OPEN_LOCK_WAIT_S = 2.0
+
+
+def _prepare(path: Path, connect: Callable[[Path], sqlite3.Connection]) -> tuple[int, bool]:
+    """Create the folder and the tables as needed, check the file; returns (next session id, ready).
+
+    ``ready`` is False when another program held the write lock through :data:`OPEN_LOCK_WAIT_S`:
+    the schema work is then the writer's first job. Raises :class:`Damaged` for a damaged file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
     try:
-        store.ensure_schema(conn, str(path))
-        return int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions").fetchone()[0])
+        found = store.check(conn)
+        if found is not None:
+            raise Damaged(found)
+        ready = schema.version(conn) == schema.LATEST  # the usual case: no write lock needed
+        if not ready:
+            conn.execute(f"PRAGMA busy_timeout = {int(OPEN_LOCK_WAIT_S * 1000)}")
+            try:
+                store.ensure_schema(conn, str(path))
+                ready = True
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower():
+                    raise
+                log.warning("journal %s is locked by another program; its tables wait", path)
+        if schema.version(conn) == 0:
+            return 1, ready
+        return int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions").fetchone()[0]), ready
     finally:
         conn.close()
 
@@ -58,7 +86,7 @@ class Journal(ResumeMixin):
 
     def __init__(self, path: Path, *, room: str = "", writer: Writer | None, next_id: int,
                  notice: str | None = None, save_every_s: float = SAVE_EVERY_S,
-                 wall: Callable[[], float] = time.time):
+                 wall: Callable[[], float] = time.time, boot: timeframe.Boot = timeframe.system_boot):
         self.path = path
         self.room = room
         self.save_every_s = float(save_every_s)
@@ -66,6 +94,7 @@ class Journal(ResumeMixin):
         self._writer = writer
         self._next_id = next_id
         self._wall = wall
+        self._boot = boot  # (boot id, seconds since boot): the time a wall-clock jump cannot move
         self._live: dict[int, LiveSession] = {}
         self._pending: dict[int, ResumeInfo] = {}
         self._lock = threading.Lock()
@@ -75,7 +104,7 @@ class Journal(ResumeMixin):
 
     @classmethod
     def open(cls, data_dir: Path | str, *, room: str = "", save_every_s: float = SAVE_EVERY_S,
-             wall: Callable[[], float] = time.time,
+             wall: Callable[[], float] = time.time, boot: timeframe.Boot = timeframe.system_boot,
              connect: Callable[[Path], sqlite3.Connection] = store.connect) -> "Journal":
         """The journal in ``data_dir`` (created with its database if need be); never raises.
 
@@ -87,15 +116,15 @@ class Journal(ResumeMixin):
         notice = None
         try:
             try:
-                next_id = _prepare(path, connect)
+                next_id, ready = _prepare(path, connect)
             except sqlite3.DatabaseError as exc:
-                if not store.is_damaged(exc):
+                if not (isinstance(exc, Damaged) or store.is_damaged(exc)):
                     raise
                 kept = store.move_aside(path)
                 log.error("journal %s is damaged (%s); kept as %s, starting a new one", path, exc, kept)
                 notice = (f"The session history file was damaged; it was kept as {kept.name} in {data_dir} "
                           "and a new one started. Sessions are recorded again.")
-                next_id = _prepare(path, connect)
+                next_id, ready = _prepare(path, connect)
         except (OSError, sqlite3.Error, KioskError) as exc:
             log.warning("journal %s unusable: %s", path, exc)
             if isinstance(exc, KioskError):
@@ -105,10 +134,12 @@ class Journal(ResumeMixin):
             else:
                 notice = store.describe_failure(exc, data_dir)
             return cls(path, room=room, writer=None, next_id=1, notice=notice,
-                       save_every_s=save_every_s, wall=wall)
+                       save_every_s=save_every_s, wall=wall, boot=boot)
         journal = cls(path, room=room, writer=None, next_id=next_id, notice=notice,
-                      save_every_s=save_every_s, wall=wall)
-        journal._writer = Writer(path, journal._failed, connect=connect)
+                      save_every_s=save_every_s, wall=wall, boot=boot)
+        prepare = None if ready else (lambda conn: store.ensure_schema(conn, str(path)))
+        journal._writer = Writer(path, journal._failed, connect=connect, on_caught_up=journal._caught_up,
+                                 reserve=Reserve(data_dir), prepare=prepare)
         weakref.finalize(journal, journal._writer.close)  # at exit, what is queued still gets written
         return journal
 
@@ -127,8 +158,28 @@ class Journal(ResumeMixin):
             self._writer.close(timeout)
 
     def _failed(self, exc: BaseException) -> None:
-        if self.notice is None:  # the first problem is the one shown; it does not flicker
-            self.notice = store.describe_failure(exc, self.path.parent)
+        """The writer's records started to wait: the notice says why (once per episode, no flicker)."""
+        self.notice = store.describe_failure(exc, self.path.parent)
+
+    def _caught_up(self, count: int) -> None:
+        self.notice = (f"Session history caught up: the {count} record{'s' if count != 1 else ''} "
+                       "that waited are written.")
+
+    def status(self) -> str:
+        """One line for the screen: whether recording keeps up, and how many records wait if not."""
+        if self._writer is None:
+            return self.notice or "Session history is off."
+        stuck, waiting = self._writer.stuck, self._writer.waiting
+        if stuck is not None and waiting:
+            why = "disk full" if store.is_full(stuck) else (
+                "journal locked by another program" if "locked" in str(stuck).lower() else str(stuck))
+            return f"Recording paused: {why}, {waiting} record{'s' if waiting != 1 else ''} waiting."
+        return "Recording: caught up."
+
+    @property
+    def lost(self) -> int:
+        """Records that never reached the disk (given up at close, or refused by SQLite)."""
+        return self._writer.lost if self._writer is not None else 0
 
     def _submit(self, job) -> None:
         with self._lock:
@@ -165,7 +216,7 @@ class Journal(ResumeMixin):
         return rows
 
     def _read(self, query, empty):
-        self.flush()
+        self.flush(0.2 if self._writer is not None and self._writer.stuck is not None else 5.0)
         try:
             conn = reports.open_reader(self.path.parent)
             if conn is None:
@@ -189,7 +240,7 @@ class Journal(ResumeMixin):
         wall = self._wall()
         elapsed = session_elapsed(session, now)
         origin = store.to_ms(wall - elapsed)
-        live = LiveSession(session_id, recorded=0, origins=[[0.0, origin]], last_save=now)
+        live = LiveSession(session_id, recorded=0, origins=[[0.0, origin]], last_save=now, offset=wall - now)
         self._live[session_id] = live
         path = Path(routine_path).expanduser().resolve()
         plan = session.plan
@@ -252,9 +303,11 @@ class Journal(ResumeMixin):
         if live is None or session.state != "running":
             return False
         now = session.clock.now()
+        wall = self._wall()
+        self._follow_jump(session_id, live, wall, now)
         if now - live.last_save < self.save_every_s:
             return False
-        save = self._save_args(live, session, now, self._wall())
+        save = self._save_args(live, session, now, wall)
         live.last_save = now
         with self._lock:
             box = live.autosave
@@ -271,6 +324,18 @@ class Journal(ResumeMixin):
 
         self._submit(job)
         return True
+
+    def _follow_jump(self, session_id: int, live: LiveSession, wall: float, now: float) -> None:
+        """A wall-clock jump (NTP syncing a Pi without a clock): move the session into the new frame."""
+        moved = timeframe.jump(wall, now, live.offset)
+        if not moved:
+            return
+        ms = store.to_ms(moved)
+        live.shift(ms)
+        live.offset += moved
+        log.warning("journal: the wall clock jumped %+.1f s; session %s moved into the new time frame",
+                    moved, session_id)
+        self._submit(lambda conn: store.shift_session(conn, session_id, ms))
 
     def _new_steps(self, live: LiveSession, session: "Session", events: Iterable[Event]) -> list[dict]:
         """Rows for the step records the journal has not handed over yet (pause counts from events)."""
@@ -297,7 +362,7 @@ class Journal(ResumeMixin):
     def _save_args(self, live: LiveSession, session: "Session", now: float, wall: float) -> dict:
         index = session.index
         extra = {
-            "origins": live.origins, "pauses": live.pauses,
+            "origins": live.origins, "pauses": live.pauses, **timeframe.stamp(self._boot),
             "step_name": session.plan.steps[index].name if index is not None else None,
         }
         return dict(status=_status(session), saved_at=store.to_ms(wall), step_index=index,

@@ -63,6 +63,12 @@ class SessionRow:
         """Start to end on the wall clock (pauses and any power cut included); None while open."""
         return None if self.ended_at is None else (self.ended_at - self.started_at) / 1000.0
 
+    @property
+    def unrecorded(self) -> int:
+        """Step runs missing between the recorded ones: records the disk never took (normally 0)."""
+        runs = {s.run for s in self.steps}
+        return (max(runs) + 1 - len(runs)) if runs else 0
+
     def to_json(self) -> dict:
         """The session object of ``kiosk history --json``; other scripts rely on exactly this shape."""
         return {
@@ -135,7 +141,8 @@ def open_reader(data_dir: Path | str) -> sqlite3.Connection | None:
         conn.row_factory = sqlite3.Row
         return conn
     except sqlite3.DatabaseError as exc:
-        raise JournalError(f"{path}: cannot read the history ({exc})") from exc
+        hint = f" {store.RECOVER_HINT.format(path=path)}" if store.is_damaged(exc) else ""
+        raise JournalError(f"{path}: cannot read the history ({exc}).{hint}") from exc
 
 
 def recent_sessions(conn: sqlite3.Connection, limit: int | None = 20,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.errors import KioskError
-from kiosk.journal import store
+from kiosk.journal import store, timeframe
 
 if TYPE_CHECKING:
     from kiosk.engine.clock import Clock
@@ -52,9 +52,12 @@ class ResumeInfo:
 
 def file_hash(path: Path | str) -> str:
     """SHA-256 of a file's bytes ('' when it cannot be read): a resume never runs on an edited routine."""
+    from kiosk.files import read_regular_file
+    from kiosk.yamlsafe import MAX_BYTES
+
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular_file(path, MAX_BYTES, "routine")).hexdigest()
+    except OSError:  # FileReadError included: a FIFO in its place is "changed", never a hang
         return ""
 
 
@@ -68,6 +71,12 @@ class LiveSession:
     pauses: int = 0  # pauses in the current step
     last_save: float = float("-inf")  # engine clock time of the last save
     autosave: dict | None = None  # the last autosave handed to the writer: {save, taken, seq}
+    offset: float | None = None  # wall minus engine clock when this run began: a change is a jump
+
+    def shift(self, ms: int) -> None:
+        """Move the whole session into a corrected wall-clock frame (the clock jumped by ``ms``)."""
+        for origin in self.origins:
+            origin[1] += ms
 
     def wall_ms(self, session_s: float) -> int:
         """Wall time of a moment in session time, through the origin of the run it fell in.
@@ -118,12 +127,18 @@ class ResumeMixin:
             if row["id"] in self._live:
                 continue
             reason = None
+            age = 0.0
+            if row["state"] is not None:
+                try:
+                    age = timeframe.since_save(json.loads(row["extra"] or "{}"), row["saved_at"], now_ms, self._boot)
+                except (ValueError, AttributeError):
+                    age = (now_ms - row["saved_at"]) / 1000.0
             if found is not None:
                 reason = "a later session was interrupted too"
             elif row["state"] is None:
                 reason = "nothing was saved"
-            elif now_ms - row["saved_at"] > max_age_s * 1000.0:
-                reason = f"saved {(now_ms - row['saved_at']) / 60000.0:.0f} min ago"
+            elif age > max_age_s:
+                reason = f"saved {age / 60.0:.0f} min ago"
             elif not Path(row["routine_path"]).is_file():
                 reason = f"{row['routine_path']} is gone"
             elif file_hash(row["routine_path"]) != row["routine_hash"]:
@@ -188,9 +203,16 @@ class ResumeMixin:
             now, recorded, elapsed = float("-inf"), len(info.state.get("records", ())), saved_elapsed
         if not origins:  # saved without them: the session's start as seen from its last save
             origins = [[0.0, store.to_ms(info.saved_at - saved_elapsed)]]
-        origins.append([saved_elapsed, store.to_ms(self._wall() - elapsed)])
+        # The session's own frame carries on: its wall time at the save, plus the time off as a
+        # wall-clock jump cannot move it (the time since boot, within one boot).
+        wall_now = self._wall()
+        off_s = timeframe.since_save(extra, store.to_ms(info.saved_at), store.to_ms(wall_now), self._boot)
+        at_save = LiveSession(session_id, 0, origins).wall_ms(saved_elapsed)
+        origins.append([saved_elapsed, int(round(at_save + (off_s - elapsed) * 1000.0))])
         live = LiveSession(session_id, recorded=recorded, origins=origins, pauses=int(extra.get("pauses", 0)),
-                     last_save=now)
+                           last_save=now)
+        if session is not None:
+            live.offset = wall_now - now
         self._live[session_id] = live
         self._submit(lambda conn: store.mark_resumed(conn, session_id))
 

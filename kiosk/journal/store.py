@@ -16,8 +16,18 @@ from pathlib import Path
 from kiosk.journal import schema
 
 FILENAME = "kiosk.sqlite3"
-#: How long a connection waits for another one's write lock before giving up (seconds).
+#: How long a connection waits for another one's write lock before giving up (seconds); the
+#: writer then tries again with a growing pause (:mod:`kiosk.journal.writer`), it never drops a record.
 BUSY_TIMEOUT_S = 5.0
+#: The WAL is folded back into the database every this many pages and cut back to
+#: :data:`WAL_LIMIT_BYTES` after that: without both it grows to ~4 MB before SQLite folds it back,
+#: which alone fills a small data partition.
+WAL_AUTOCHECKPOINT_PAGES = 16
+WAL_LIMIT_BYTES = 64 * 1024
+#: What to do about a damaged journal, for messages that name it as ``{path}``.
+RECOVER_HINT = ("The kiosk moves a damaged journal aside at its next start and begins a new one; to save "
+                "what it still holds: sqlite3 {path} .recover | sqlite3 recovered.sqlite3 (docs/deploy.md, "
+                "'Damaged file', has the way for a sqlite3 without .recover)")
 
 
 def database_path(data_dir: Path | str) -> Path:
@@ -31,6 +41,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
     except BaseException:
         conn.close()
         raise
@@ -69,11 +81,33 @@ def describe_failure(exc: BaseException, where: Path | str) -> str:
     if os_code == errno.ENOSPC or sql_code == 13 or "disk is full" in text:  # 13: SQLITE_FULL
         return (f"Session history paused: the disk holding {where} is full. The session goes on; "
                 "free some space to record again.")
+    if sql_code in (5, 6) or "locked" in text:  # SQLITE_BUSY, SQLITE_LOCKED
+        return (f"Session history waiting: another program holds the journal in {where}. The session "
+                "goes on and its records are written as soon as the lock is released.")
     if os_code in (errno.EROFS, errno.EACCES, errno.EPERM) or sql_code == 8 or \
             "readonly" in text or "read-only" in text or "permission" in text:  # 8: SQLITE_READONLY
         return (f"Session history is off: {where} cannot be written (read-only). The session goes on; "
                 "set a writable data_dir in the room config.")
     return f"Session history is off: {where}: {exc}. The session goes on."
+
+
+def is_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk (or the database's page limit) is full."""
+    if isinstance(exc, OSError):
+        return exc.errno == errno.ENOSPC
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == 13:  # SQLITE_FULL
+        return True
+    return "disk is full" in str(exc).lower()
+
+
+def check(conn: sqlite3.Connection) -> str | None:
+    """``PRAGMA quick_check`` in a few words: None when the file is sound, else what SQLite found.
+
+    Raises :class:`sqlite3.DatabaseError` when the file is too damaged to be checked at all.
+    """
+    rows = [r[0] for r in conn.execute("PRAGMA quick_check(3)").fetchall()]
+    return None if rows == ["ok"] else "; ".join(str(r) for r in rows)
 
 
 def is_damaged(exc: BaseException) -> bool:
@@ -145,6 +179,13 @@ def end_session(conn: sqlite3.Connection, session_id: int, *, status: str, ended
     else:
         conn.execute("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?", (status, ended_at, session_id))
     conn.execute("DELETE FROM resume WHERE session_id = ?", (session_id,))
+
+
+def shift_session(conn: sqlite3.Connection, session_id: int, ms: int) -> None:
+    """Move a running session's stamps by ``ms`` (the wall clock jumped; the session keeps one frame)."""
+    conn.execute("UPDATE sessions SET started_at = started_at + ? WHERE id = ?", (ms, session_id))
+    conn.execute("UPDATE steps SET started_at = started_at + ? WHERE session_id = ?", (ms, session_id))
+    conn.execute("UPDATE resume SET saved_at = saved_at + ? WHERE session_id = ?", (ms, session_id))
 
 
 def mark_resumed(conn: sqlite3.Connection, session_id: int) -> None:

@@ -17,13 +17,13 @@ _UNITS = {
 }
 #: The pieces of the written forms, shared by the parser here and the routine schema's patterns:
 #: a number, a clock time (1:30, 1:05:00) and the word between a window's ends (5-6m, 5 to 6m).
-NUM = r"\d+(?:\.\d+)?"
-CLOCK = r"\d+:[0-5]\d(?::[0-5]\d)?"
+NUM = r"[0-9]+(?:\.[0-9]+)?"  # ASCII digits only: Python's \d takes any script's
+CLOCK = r"[0-9]+:[0-5][0-9](?::[0-5][0-9])?"
 TO = r"(?:-|–|—|\bto\b)"
 _PART = re.compile(rf"\s*({NUM})\s*([a-z]+)?", re.IGNORECASE)
 _CLOCK = re.compile(rf"^{CLOCK}$")
 _RANGE = re.compile(rf"^(.+?)\s*{TO}\s*(.+)$", re.IGNORECASE)
-_COUNT_RANGE = re.compile(rf"^\s*(\d+)\s*{TO}\s*(\d+)\s*$", re.IGNORECASE)
+_COUNT_RANGE = re.compile(rf"^\s*([0-9]+)\s*{TO}\s*([0-9]+)\s*$", re.IGNORECASE)
 
 _MAX_COUNT_TEXT = 40
 
@@ -97,7 +97,7 @@ def patterns() -> dict[str, str]:
     return {
         "duration": rf"^\s*{duration}\s*$",
         "window": rf"^\s*(?:(?:{duration}|{NUM})\s*{TO}\s*)?{duration}\s*$",
-        "count": rf"^\s*\d+\s*(?:{TO}\s*\d+\s*)?$",
+        "count": rf"^\s*[0-9]+\s*(?:{TO}\s*[0-9]+\s*)?$",
     }
 
 
@@ -156,7 +156,7 @@ def parse_count(value: object) -> tuple[int, int]:
         m = _COUNT_RANGE.match(text)
         if m:
             low, high = int(m.group(1)), int(m.group(2))
-        elif text.lstrip("+-").isdigit():
+        elif text.lstrip("+-").isdigit() and text.isascii():
             low = high = int(text)
         else:
             raise DurationError(f'"{text}" is not a count', "write a whole number such as 3, or a range such as 3-4")

@@ -15,11 +15,15 @@ from kiosk.routines.model import DEFAULT_WARNING_S, SIDES
 VERSION = "1"
 #: YAML nesting allowed; a block inside a block inside a block still fits comfortably.
 MAX_DEPTH = 16
+#: Blocks inside blocks that MAX_DEPTH leaves room for (each takes a mapping and a list).
+MAX_BLOCKS = (MAX_DEPTH - 3) // 2
 #: Steps after blocks are expanded (sides x repeat); a 90-minute routine has well under 100.
 MAX_STEPS = 500
 MAX_SECONDS = 24 * 3600.0
 MAX_NAME = 120
 MAX_TEXT = 1000
+#: A caution is a banner above the instruction: a longer one covered the screen and hid ``say``.
+MAX_CAUTION = 200
 MAX_NOTE = 5000
 MAX_WORD = 40
 MAX_SOUND_PATH = 200
@@ -55,6 +59,7 @@ VALUES = {
     "version": f"Always {VERSION}.",
     "name": f"A name, up to {MAX_NAME} characters.",
     "text": f"A line of text, up to {MAX_TEXT} characters.",
+    "caution": f"A short warning, up to {MAX_CAUTION} characters.",
     "note": f"A paragraph, up to {MAX_NOTE} characters.",
     "word": f"One word, up to {MAX_WORD} characters.",
     "bool": "true or false (yes / no and on / off also read).",
@@ -102,7 +107,7 @@ STEP = (
     Key("rep_name", "word", 'Reps steps only: what one rep is called on screen (rep_name: sweep shows '
                             '"sweep 2 of 3-4").'),
     Key("say", "text", "Instruction, shown large."),
-    Key("caution", "text", "Warning banner."),
+    Key("caution", "caution", "Warning banner."),
     Key("note", "note", "Longer explanation, shown in practice mode."),
     Key("sound", "sound"),
     Key("side", "side"),

@@ -19,8 +19,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kiosk import yamlsafe
 from kiosk.errors import Problem, RoutineError
 from kiosk.routines.format import (
-    BLOCK, KIND_KEYS, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_STEPS, MAX_TEXT, MAX_WORD, PACES, STEP, TOP,
-    VERSION, WORD, Key, key, names,
+    BLOCK, KIND_KEYS, MAX_BLOCKS, MAX_CAUTION, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_STEPS, MAX_TEXT, MAX_WORD,
+    PACES, STEP, TOP, VERSION, WORD, Key, key, names,
 )
 from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Item, Kind, Pace, Routine, Side, Step
 from kiosk.routines.values import ValueReader
@@ -34,12 +34,15 @@ BLOCK_KEYS = names(BLOCK)
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 _WORD = re.compile(WORD)
+#: Nesting past MAX_DEPTH, said in a routine's own terms: blocks inside blocks.
+TOO_DEEP = (f"blocks nested too deeply (at most {MAX_BLOCKS} blocks inside each other)",
+            "move the innermost steps up into the block around them")
 
 
 def load_routine(path: str | os.PathLike[str]) -> Routine:
     """The routine in the file at ``path``; :class:`RoutineError` lists every problem in it."""
     report = Report(path)
-    root = yamlsafe.load_file(path, report, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH)
+    root = yamlsafe.load_file(path, report, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH, too_deep=TOO_DEEP)
     return _finish(root, report, Path(path).parent)
 
 
@@ -49,7 +52,7 @@ def load_routine_text(source: str | bytes, path: str | os.PathLike[str] = "<text
     Sound files are not looked for on disk: there is no folder they are relative to.
     """
     report = Report(path)
-    root = yamlsafe.load_nodes(source, report, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH)
+    root = yamlsafe.load_nodes(source, report, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH, too_deep=TOO_DEEP)
     return _finish(root, report, None)
 
 
@@ -221,7 +224,7 @@ class _Reader(ValueReader):
                             'remove it; on a reps step, rep_name: sweep shows "sweep 2 of 3-4"')
             rep_name = None
         say = self._optional_text(f, "say", MAX_TEXT)
-        caution = self._optional_text(f, "caution", MAX_TEXT)
+        caution = self._optional_text(f, "caution", MAX_CAUTION)
         note = self._optional_text(f, "note", MAX_NOTE)
         sound = self._sound(f)
         side = self._choice(f, "side", SIDES)
@@ -285,7 +288,7 @@ class _Reader(ValueReader):
         text = self._value_text(f, "repeat", max_len=MAX_WORD)
         if text is None:
             return 1
-        if not text.lstrip("+-").isdigit():
+        if not (text.lstrip("+-").isdigit() and text.isascii()):
             self.report.add(f.get("repeat"), f'repeat must be a whole number, not "{shorten(text)}"',
                             "repeat: 2 runs the block twice")
             return 1

@@ -10,8 +10,8 @@ from typing import Any
 
 from kiosk.routines.durations import patterns
 from kiosk.routines.format import (
-    BLOCK, EXCLUDES, KIND_KEYS, MAX_NAME, MAX_NOTE, MAX_SOUND_PATH, MAX_TEXT, MAX_WORD, NEEDS, PACES,
-    SOUND_CUES, STEP, TOP, UNTIL, VALUES, VERSION, WORD, Key,
+    BLOCK, EXCLUDES, KIND_KEYS, MAX_CAUTION, MAX_NAME, MAX_NOTE, MAX_SOUND_PATH, MAX_TEXT, MAX_WORD, NEEDS,
+    PACES, SOUND_CUES, STEP, TOP, UNTIL, VALUES, VERSION, WORD, Key,
 )
 from kiosk.routines.model import SIDES
 from kiosk.vocabulary import bool_schema
@@ -42,6 +42,7 @@ def _values() -> dict[str, dict[str, Any]]:
         "version": {"const": int(VERSION)},
         "name": _text(MAX_NAME),
         "text": _text(MAX_TEXT),
+        "caution": _text(MAX_CAUTION),
         "note": _text(MAX_NOTE),
         "word": {"type": "string", "minLength": 1, "maxLength": MAX_WORD},
         "bool": bool_schema(),

@@ -60,7 +60,7 @@ class ValueReader:
             seconds = parse_duration(text)
         except DurationError as exc:
             hint = exc.hint
-            if re.search(r"\d\s*(-|–|—|\bto\b)\s*\d", text):
+            if re.search(r"[0-9]\s*(-|–|—|\bto\b)\s*[0-9]", text):
                 hint = f"{key} is one duration, not a window"
             self.report.add(f.get(key), exc.message, hint)
             return None
@@ -68,9 +68,13 @@ class ValueReader:
             return None
         return seconds
 
-    def _within_a_day(self, f: Fields, key: str, seconds: float) -> bool:
+    def _within_a_day(self, f: Fields, key: str, seconds: float, low: float | None = None) -> bool:
+        """Whether a duration (or a window from ``low`` to ``seconds``) is between a second and a day."""
         if seconds > MAX_SECONDS:
             self.report.add(f.get(key), f"{key} is longer than 24 hours", "check the unit")
+            return False
+        if 0 < (seconds if low is None else low) < 1:  # the screen counts whole seconds: "0s"
+            self.report.add(f.get(key), f"{key} is shorter than a second", "write at least 1s")
             return False
         return True
 
@@ -110,7 +114,7 @@ class ValueReader:
 
     def _window(self, f: Fields, key: str) -> Window | None:
         pair = self._pair(f, key, parse_window)
-        if pair is None or not self._within_a_day(f, key, pair[1]):
+        if pair is None or not self._within_a_day(f, key, pair[1], pair[0]):
             return None
         return Window(*pair)
 

@@ -60,3 +60,8 @@ def big_readout(snap) -> tuple[str, str, tuple]:
 
 def wall_time(seconds_from_now: float) -> str:
     return time.strftime("%H:%M", time.localtime(time.time() + max(0.0, seconds_from_now)))
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 step``, ``3 steps``: a count with its noun, never "1 steps"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -22,6 +22,7 @@ from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.routines.durations import fmt_clock, fmt_human, fmt_offset
 from kiosk.ui import theme
+from kiosk.ui.readout import plural
 
 
 class KioskRoot(FloatLayout):
@@ -99,7 +100,7 @@ def tile_text(routine) -> str:
     dim = theme.markup_hex(theme.TEXT_DIM)
     faint = theme.markup_hex(theme.ACCENT)
     return (f"[b]{escape_markup(routine.name)}[/b]\n[color={dim}]{escape_markup(summary)}[/color]\n"
-            f"[color={faint}]{length} · {count} steps[/color]")
+            f"[color={faint}]{length} · {plural(count, 'step')}[/color]")
 
 
 class ReadyScreen(KioskScreen):
@@ -129,7 +130,7 @@ class ReadyScreen(KioskScreen):
             button.bind(on_release=lambda _w, t=tag: self._toggle_skip(t))
             skips.add_widget(button)
         plan = controller.plan
-        self.total_text = f"{fmt_human(plan.total_s)} in {len(plan.steps)} steps"
+        self.total_text = f"{fmt_human(plan.total_s)} in {plural(len(plan.steps), 'step')}"
         rows = self.ids.rows
         rows.clear_widgets()
         for step in plan.steps:
@@ -253,7 +254,7 @@ class HistoryScreen(KioskScreen):
             when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
             length = fmt_clock(row.length_s) if row.length_s is not None else "-"
             text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
-                    f"{len(row.steps)} steps[/color]")
+                    f"{plural(len(row.steps), 'step')}[/color]")
             button = Factory.HistoryRow(text=text, selected=row.routine == routine)
             button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name))
             box.add_widget(button)
@@ -289,15 +290,16 @@ class PinScreen(KioskScreen):
         self.entered = (self.entered + digit)[:12]
         pin = App.get_running_app().services.config.pin or ""
         if len(self.entered) >= max(4, len(pin)):
-            if hmac.compare_digest(self.entered, pin or "0000"):
+            if hmac.compare_digest(self.entered.encode(), (pin or "0000").encode()):  # bytes: any text compares
                 App.get_running_app()._go(self.next_screen)
             else:
                 self.entered = ""
                 self.message = "Wrong PIN, try again"
 
     def on_key(self, key: int, codepoint: str | None) -> bool:
-        """Digits type the PIN, Backspace takes one back, Escape gives up; no key reaches the map."""
-        if codepoint and codepoint.isdigit():
+        """Digits 0-9 type the PIN (the keypad's; other scripts' digits never match), Backspace takes
+        one back, Escape gives up; no key reaches the map."""
+        if codepoint and codepoint.isdigit() and codepoint.isascii():
             self.press(codepoint)
         elif key == Keyboard.keycodes["backspace"]:
             self.press("<")

@@ -6,13 +6,14 @@ import csv
 import io
 import json
 import re
+import sqlite3
 
 import pytest
 
 from kiosk.cli import main
 from kiosk.engine.clock import FakeClock
 from kiosk.journal import store
-from tests.journal.drive import DRILL, DRILL_STEPS, Kiosk, open_journal, write_routine
+from kiosk_testkit.journal_drive import DRILL, DRILL_STEPS, Kiosk, damage_steps_root_page, open_journal, write_routine
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$")
 SESSION_KEYS = ["id", "routine", "started_at", "ended_at", "status", "target_s", "steps"]
@@ -123,3 +124,28 @@ class TestProblems:
         assert code == 1
         assert err.startswith(f"kiosk history: {store.database_path(tmp_path)}: cannot read the history")
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+    def test_a_file_given_as_the_data_folder_is_named_so(self, capsys, tmp_path):
+        passwd = tmp_path / "passwd"
+        passwd.write_text("root:x:0:0::/root:/bin/sh\n")
+        code, out, err = history(capsys, "--data-dir", str(passwd), "--json")
+        assert code == 1 and out == ""
+        assert f"{passwd} is a file, not a folder" in err
+
+    def test_a_folder_where_the_journal_should_be_is_named_so(self, capsys, tmp_path):
+        store.database_path(tmp_path).mkdir()
+        code, _, err = history(capsys, "--data-dir", str(tmp_path))
+        assert code == 1
+        assert "is not a regular file" in err
+
+    def test_a_damaged_page_is_one_clear_message_with_the_way_to_recover(self, capsys, tmp_path, data):
+        folder = tmp_path / "copy"
+        folder.mkdir()
+        conn = sqlite3.connect(store.database_path(data))
+        conn.execute("VACUUM INTO ?", (str(store.database_path(folder)),))
+        conn.close()
+        damage_steps_root_page(store.database_path(folder))
+        for form in ("--json", "--csv", "--limit=5"):
+            code, out, err = history(capsys, "--data-dir", str(folder), form)
+            assert code == 1 and "Traceback" not in err
+            assert "is damaged" in err and f"sqlite3 {store.database_path(folder)} .recover" in err

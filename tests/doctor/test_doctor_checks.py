@@ -59,6 +59,26 @@ def _regroup(machine, group):
     path.write_text("\n".join(lines) + "\n")
 
 
+def _data_dir(machine, path: str) -> None:
+    """The unit's KIOSK_DATA_DIR (which wins over the room config) set to ``path``."""
+    env = machine.service["Environment"].replace("KIOSK_DATA_DIR=/var/lib/kiosk ", f"KIOSK_DATA_DIR={path} ")
+    machine.service.update(Environment=env)
+
+
+def _damaged_journal(machine) -> None:
+    """A journal from earlier days whose steps table lost its root page."""
+    import sqlite3
+
+    from kiosk.journal import schema, store
+    from kiosk_testkit.journal_drive import damage_steps_root_page
+
+    path = machine.root / "var/lib/kiosk" / store.FILENAME
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn)
+    conn.close()
+    damage_steps_root_page(path)
+
+
 FAULTS = {
     "software-gl": (lambda m: m.journal.append("[INFO   ] [GL          ] OpenGL renderer <b'llvmpipe (LLVM 15.0.6, 128 bits)'>"),
                     "gpu", FAIL, "software (llvmpipe", "render"),
@@ -101,6 +121,20 @@ FAULTS = {
                        "data", FAIL, "read-only file system", "writable partition"),
     "data-not-writable": (lambda m: __import__("os").chown(m.root / "var/lib/kiosk", 0, 0), "data", FAIL,
                           "kiosk cannot write /var/lib/kiosk", "chown -R kiosk:kiosk"),
+    "data-dir-is-a-file": (lambda m: _data_dir(m, "/etc/passwd"),
+                           "data", FAIL, "/etc/passwd is a file, not a folder", "set data_dir"),
+    "data-dir-under-a-file": (lambda m: _data_dir(m, "/etc/passwd/kiosk"),
+                              "data", FAIL, "cannot be created: /etc/passwd is a file", "set data_dir"),
+    "empty-config": (lambda m: m.write("/etc/kiosk/room.yaml", "\n  \n"), "config", FAIL,
+                     "the room config is empty", "edit /etc/kiosk/room.yaml"),
+    "no-such-default-routine": (lambda m: m.write("/etc/kiosk/room.yaml", "room: Test room\ndefault_routine: bak-massage\n"),
+                                "config", FAIL, 'no routine "bak-massage"', "back-massage"),
+    "default-length-out-of-reach": (lambda m: m.write("/etc/kiosk/room.yaml",
+                                                      "room: Test room\ndefault_routine: back-massage\ndefault_length: 4h\n"),
+                                    "config", FAIL, "default_length 4:00:00 is out of reach for", "within that range"),
+    "empty-home": (lambda m: m.service.update(Environment=m.service["Environment"] + " HOME="), "config", WARN,
+                   "HOME is set but empty", "Environment=HOME="),
+    "journal-damaged": (_damaged_journal, "data", FAIL, "kiosk.sqlite3 is damaged", ".recover"),
     "service-disabled": (lambda m: m.service.update(UnitFileState="disabled"), "service", FAIL,
                          "does not start at boot", "systemctl enable"),
     "service-failed": (lambda m: m.service.update(ActiveState="failed", SubState="failed", Result="exit-code"),
@@ -129,6 +163,16 @@ class TestFaults:
         code, text = cli(machine)
         assert code == (1 if status == FAIL else 0), text
         assert message in text
+
+    def test_a_folder_that_is_not_the_kiosks_own_is_never_chowned(self, machine):
+        import os
+
+        (machine.root / "srv/shared").mkdir(parents=True)
+        os.chown(machine.root / "srv/shared", 0, 0)
+        _data_dir(machine, "/srv/shared")
+        found = [f for f in findings(machine) if f.check == "data" and f.status == FAIL]
+        assert found and all("chown" not in f.fix for f in found), found
+        assert any("not the kiosk's own folder" in f.fix for f in found), found
 
     def test_a_crashing_check_does_not_hide_the_others(self, machine, monkeypatch):
         from kiosk.doctor import display

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.journal import crashcheck
-from tests.journal.drive import write_routine
+from kiosk_testkit.journal_drive import write_routine
 
 DRIVER = Path(__file__).with_name("crash_driver.py")
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.engine.clock import FakeClock
 from kiosk.journal import store
-from tests.journal.drive import DRILL_STEPS, Kiosk, open_journal, write_routine
+from kiosk_testkit.journal_drive import DRILL_STEPS, Kiosk, open_journal, write_routine
 
 
 LONG = """\
@@ -178,3 +178,34 @@ class TestNeverBlocks:
         assert peek.execute("SELECT name FROM steps").fetchall() == [("Opening",)]
         peek.close()
         journal.close()
+
+
+class TestLocks:
+    def test_an_older_journal_locked_at_start_is_upgraded_and_written_once_the_lock_goes(
+            self, tmp_path, clock, routine, monkeypatch):
+        import kiosk.journal.journal as journal_module
+        from kiosk.journal import schema
+
+        monkeypatch.setattr(journal_module, "OPEN_LOCK_WAIT_S", 0.2)
+        monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+        folder = tmp_path / "data"
+        folder.mkdir()
+        other = sqlite3.connect(store.database_path(folder), isolation_level=None, check_same_thread=False)
+        other.execute("PRAGMA journal_mode = WAL")
+        schema.migrate(other, target=1)  # written by an older kiosk: opening has to upgrade it
+        other.execute("BEGIN IMMEDIATE")  # and another program (a backup, a sqlite3 shell) holds it
+        journal = open_journal(folder, clock)
+        assert journal.enabled, journal.notice
+        kiosk = run_whole_session(journal, clock, routine)
+        assert journal.flush(1.0) is False and "another program holds the journal" in journal.notice
+        assert journal.status().startswith("Recording paused: journal locked by another program,")
+        other.execute("COMMIT")
+        other.close()
+        assert journal.flush(10.0)
+        journal.close()
+        conn = sqlite3.connect(store.database_path(folder))
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
+        assert conn.execute("SELECT status FROM sessions").fetchall() == [("finished",)]
+        assert conn.execute("SELECT COUNT(*) FROM steps").fetchone()[0] == len(DRILL_STEPS)
+        conn.close()
+        assert kiosk.session.state == "finished"

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.engine.clock import FakeClock
 from kiosk.journal import reports
-from tests.journal.drive import DRILL_STEPS, WALL0, Kiosk, open_journal, write_routine
+from kiosk_testkit.journal_drive import DRILL_STEPS, WALL0, Kiosk, open_journal, write_routine
 
 
 @pytest.fixture

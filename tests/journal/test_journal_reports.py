@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.engine.clock import FakeClock
 from kiosk.journal import reports, store
-from tests.journal.drive import DRILL, DRILL_STEPS, Kiosk, open_journal, write_routine
+from kiosk_testkit.journal_drive import DRILL, DRILL_STEPS, Kiosk, open_journal, write_routine
 
 
 def practice(kiosk: Kiosk, routine, calf_s: float | None = None, back: bool = False) -> None:

@@ -10,7 +10,7 @@ import pytest
 from kiosk.engine.clock import FakeClock
 from kiosk.errors import JournalError
 from kiosk.journal import reports, schema, store
-from tests.journal.drive import open_journal
+from kiosk_testkit.journal_drive import open_journal
 
 EARLIER = [v for v, _ in schema.MIGRATIONS if v < schema.LATEST] + [0]
 

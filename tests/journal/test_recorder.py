@@ -13,7 +13,7 @@ from kiosk.inputs.actions import Action
 from kiosk.journal import reports, store
 from kiosk.journal.recorder import SessionRecorder
 from kiosk.routines.loader import load_routine
-from tests.journal.drive import WALL0, open_journal, write_routine
+from kiosk_testkit.journal_drive import WALL0, open_journal, write_routine
 
 
 class Room:

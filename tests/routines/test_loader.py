@@ -192,6 +192,49 @@ class TestValues:
     def test_reps(self, value, count):
         assert load_routine_text(text(f"  - name: A\n    reps: {value}\n")).steps[0].reps == Count(*count)
 
+    @pytest.mark.parametrize("body", [
+        "  - name: A\n    time: ٥m\n", "  - name: A\n    time: '١:٣٠'\n", "  - name: A\n    time: ５-６m\n",
+        "  - name: A\n    reps: ٣-٤\n", "  - name: A\n    reps: ٣\n", "  - block: B\n    repeat: ٢\n    steps:\n"
+        "      - {name: A, time: 1m}\n",
+    ], ids=["arabic-indic-time", "arabic-indic-clock", "fullwidth-window", "arabic-indic-reps",
+            "arabic-indic-count", "arabic-indic-repeat"])
+    def test_digits_of_other_scripts_are_refused_where_they_are(self, body):
+        """As the JSON Schema says: 0-9 only (Python's int() would take any script's digits)."""
+        with pytest.raises(RoutineError) as caught:
+            load_routine_text(text(body), "r.yaml")
+        (problem,) = caught.value.problems
+        assert problem.line >= 4 and problem.col > 1
+
+    @pytest.mark.parametrize("value", ["0.0001s", "0.5s", "0.2-0.9s"])
+    def test_a_step_shorter_than_a_second_is_refused(self, value):
+        """The screen counts whole seconds: "0.0001s" was accepted and shown as "0s"."""
+        with pytest.raises(RoutineError) as caught:
+            load_routine_text(text(f"  - name: A\n    time: {value}\n"), "r.yaml")
+        (problem,) = caught.value.problems
+        assert (problem.line, problem.col) == (5, 11) and problem.message == "time is shorter than a second"
+
+    def test_a_caution_longer_than_the_banner_holds_is_refused(self):
+        ok = load_routine_text(text(f"  - name: A\n    time: 1m\n    caution: {'c' * loader.MAX_CAUTION}\n"))
+        assert len(ok.steps[0].caution) == loader.MAX_CAUTION == 200
+        with pytest.raises(RoutineError, match="caution"):
+            load_routine_text(text(f"  - name: A\n    time: 1m\n    caution: {'c' * 201}\n"))
+
+    @pytest.mark.parametrize("blocks", [6, 7])
+    def test_nesting_is_told_in_blocks(self, blocks):
+        lines, pad = ["version: 1", "name: X", "steps:"], "  "
+        for i in range(blocks):
+            lines += [f"{pad}- block: B{i}", f"{pad}  steps:"]
+            pad += "    "
+        lines += [f"{pad}- name: A", f"{pad}  time: 1m"]
+        source = "\n".join(lines) + "\n"
+        if blocks <= loader.MAX_BLOCKS:
+            assert load_routine_text(source).steps
+            return
+        with pytest.raises(RoutineError) as caught:
+            load_routine_text(source)
+        (problem,) = caught.value.problems
+        assert problem.message == "blocks nested too deeply (at most 6 blocks inside each other)"
+
     def test_rep_name_names_the_reps(self):
         step = load_routine_text(text("  - name: A\n    reps: 3-4\n    rep_name: sweep\n")).steps[0]
         assert step.rep_name == "sweep"

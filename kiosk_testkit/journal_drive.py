@@ -5,6 +5,7 @@ Shared by the journal tests and ``tests/commands/test_history_cli.py``.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,5 +110,35 @@ class Kiosk:
         self.journal.on_events(self.session_id, events, self.session)
 
 
+class Boot:
+    """A boot of the machine: its own id, and the time since it began following a fake clock.
+
+    Each journal the tests open is a fresh boot unless they pass the same one (a process
+    restarted without a reboot): then the time off is told by the time since boot.
+    """
+
+    count = 0
+
+    def __init__(self, clock: FakeClock, since_boot: float = 100.0):
+        Boot.count += 1
+        self.id, self.clock, self.since_boot = f"boot-{Boot.count}", clock, since_boot
+
+    def __call__(self) -> tuple[str, float]:
+        return self.id, self.since_boot + self.clock.now()
+
+
 def open_journal(data_dir: Path, clock: FakeClock, **kwargs) -> Journal:
-    return Journal.open(data_dir, wall=Wall(clock, kwargs.pop("wall_base", WALL0)), **kwargs)
+    boot = kwargs.pop("boot", None) or Boot(clock)
+    return Journal.open(data_dir, wall=Wall(clock, kwargs.pop("wall_base", WALL0)), boot=boot, **kwargs)
+
+
+def damage_steps_root_page(path) -> None:
+    """Overwrite the root page of the steps table with garbage, as a torn write on an SD card might."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'steps'").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with open(path, "r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\x0d\xff\xff\xff" * (page_size // 4))
