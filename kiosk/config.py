@@ -70,6 +70,8 @@ class RoomConfig:
     keys: Mapping[str, Action] = field(default_factory=dict)
     resume_max_age: float = 3 * 3600.0
     autosave: float = 5.0
+    #: The clinic's MQTT broker (a :class:`kiosk.clinic.config.MqttConfig`); None: no network at all.
+    mqtt: object = None
 
 
 def data_dir_default(environ: Mapping[str, str] | None = None) -> Path:
@@ -254,7 +256,7 @@ _SCALARS: dict[str, Callable[[str], object]] = {
 _DISPLAY = {"rotation": _rotation, "brightness": _int_in(10, 100, " (percent)"),
             "fullscreen": _fullscreen, "size": _size}
 _PEDAL = {"pin": _gpio_pin, "pull_up": _bool, "hold_time": _duration_in(*HOLD_TIME_RANGE), "bounce_ms": _bounce_ms}
-TOP_KEYS = (*_SCALARS, "routines", "data_dir", "cues", "display", "pedals", "keys")
+TOP_KEYS = (*_SCALARS, "routines", "data_dir", "cues", "display", "pedals", "keys", "mqtt")
 
 
 def _read_file(root: Node, report: yamlsafe.Report, base: Path) -> dict:
@@ -299,6 +301,9 @@ def _read_file(root: Node, report: yamlsafe.Report, base: Path) -> dict:
             values = {name: r.scalar(keys.get(name), f"keys.{name}", _action) for name in keys.present(PEDAL_KEYS)}
             if _BAD not in values.values():
                 out["keys"] = {k: v for k, v in values.items() if v is not None}
+    if "mqtt" in top:
+        from kiosk.clinic.config import read_mqtt
+        out["mqtt"] = read_mqtt(top.get("mqtt"), report, base)
     return out
 
 
