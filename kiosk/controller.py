@@ -76,6 +76,8 @@ class Controller:
         self.listeners: list[Listener] = []
         #: Called with each new plan (a routine chosen or a session restored), before it starts.
         self.plan_listeners: list[Callable[[object], None]] = []
+        #: Called when the kiosk goes back to the picker (no routine chosen any more).
+        self.idle_listeners: list[Callable[[], None]] = []
 
     # -- choosing -----------------------------------------------------------------------------
     def choose(self, routine: Routine, length_s: float | None = None, skip: Iterable[str] = ()) -> None:
@@ -110,6 +112,11 @@ class Controller:
         """Forget the session (back to the picker)."""
         self.session = None
         self.plan = None
+        for listener in self.idle_listeners:
+            try:
+                listener()
+            except Exception:
+                log.exception("idle listener %r failed", listener)
 
     # -- running ------------------------------------------------------------------------------
     @property
@@ -140,6 +147,14 @@ class Controller:
         if self.session is None:
             return []
         events = self.session.leave_out(tag, self.clock.now() if now is None else now)
+        self._emit(events)
+        return events
+
+    def retarget(self, target_s: float, now: float | None = None) -> list:
+        """Move the booking's end to ``target_s`` seconds after the start (see ``Session.retarget``)."""
+        if self.session is None:
+            return []
+        events = self.session.retarget(target_s, self.clock.now() if now is None else now)
         self._emit(events)
         return events
 

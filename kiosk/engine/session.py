@@ -257,6 +257,27 @@ class Session(StateMixin):
         self._respread_later(self._current_end(t), t, events)
         return events
 
+    def retarget(self, target_s: float, now: float | None = None) -> list[Event]:
+        """Move the booking's end to ``target_s`` seconds after the start (the desk's "end by")
+        and re-spread the steps still to come over it. Before the start this sets the length the
+        plan is fitted to; when even the shortest windows cannot fit, the snapshot's ``over_s``
+        says how late the session will end."""
+        if not (isinstance(target_s, (int, float)) and math.isfinite(target_s) and target_s > 0):
+            raise ValueError(f"target must be a positive number of seconds, not {target_s!r}")
+        events = self.tick(now)
+        if self.state == "finished":
+            return events
+        self.target_s = float(target_s)
+        if not self._halfway_done:
+            self._half = self.target_s / 2.0
+        if self.state == "ready":
+            self._f = fit_fraction(self._steps, self.target_s)
+            self._rest = total_at(self._steps, self._f)
+            return events
+        t = self._last
+        self._respread_later(self._current_end(t), t, events)
+        return events
+
     def tags_ahead(self) -> tuple[str, ...]:
         """Optional tags of the steps still to come, in order: the parts that can still be left out."""
         if self.state not in ("running", "paused") or self._index is None:
