@@ -5,3 +5,40 @@ Nothing here runs, and paho-mqtt is never imported, unless the room config has a
 Network work happens on paho's own thread; what it brings in reaches the engine only through the
 kiosk's one main-thread hand-off.
 """
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def attach(controller, mqtt, *, room_name: str, call, journal=None, choose_length=None, link_factory=None):
+    """Wire the room onto the clinic network; returns ``(publisher, desk, link)``, started.
+
+    ``call(fn, *args)`` is the main-thread hand-off; ``journal`` (optional) gives the outbox its
+    SQLite file and the running session's id. Never raises for a broker that is down: the link
+    connects in the background and retries.
+    """
+    from kiosk.clinic.config import room_id_of
+    from kiosk.clinic.desk import DeskCommands
+    from kiosk.clinic.discovery import discovery_messages
+    from kiosk.clinic.link import ClinicLink
+    from kiosk.clinic.publisher import StatePublisher
+
+    room_id = room_id_of(mqtt, room_name)
+    holder: dict = {}
+    desk = DeskCommands(controller, room_id=room_id, call=call, reply=lambda p: holder["link"].publish_result(p),
+                        choose_length=choose_length)
+    journal_path = Path(journal.path) if journal is not None and getattr(journal, "enabled", False) else None
+    make = link_factory or ClinicLink
+    link = make(mqtt, room_id, on_command=desk.receive, journal_path=journal_path,
+                discovery=(lambda: discovery_messages(link.topics, room_name)) if mqtt.discovery else None)
+    holder["link"] = link
+    live = (lambda: max(journal.live_ids, default=None)) if journal is not None else (lambda: None)
+    publisher = StatePublisher(controller, link, room_id=room_id, desk=desk, session_id=live)
+    link.start()
+    publisher.publish()
+    log.info("clinic network: room %s on %s (discovery %s)", room_id, mqtt.broker, "on" if mqtt.discovery else "off")
+    return publisher, desk, link
