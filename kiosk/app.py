@@ -79,6 +79,8 @@ class Services:
     default_length: float | None = None
     #: Notices that arise while the kiosk runs (the app shows them as they come).
     late_notices: list[str] = field(default_factory=list)
+    #: The room on the clinic's MQTT broker (kiosk.clinic.Clinic), when the room config has one.
+    clinic: object = None
 
     @property
     def volume_percent(self) -> float:
@@ -355,6 +357,24 @@ def attach_journal(services: Services, config, data_dir: Path | None) -> None:
              (snap.index + 1) if snap.index is not None else "-", left)
 
 
+def attach_clinic(app, services: Services, config, handoff) -> None:
+    """The room on the clinic's MQTT broker, when the room config has an ``mqtt:`` block (else no network)."""
+    if getattr(config, "mqtt", None) is None:
+        return
+    from kiosk.clinic import attach
+
+    c = services.controller
+    services.clinic = attach(c, config.mqtt, room_name=services.settings.get("room", ""), call=handoff.call,
+                             journal=services.journal, player=services.player,
+                             choose_length=lambda length: app.choose(c.routine, length, c.skip))
+    publisher = services.clinic.publisher
+    c.listeners.append(publisher.on_events)
+    c.plan_listeners.append(publisher.on_plan)
+    c.idle_listeners.append(publisher.on_idle)
+    services.frame_hooks.append(lambda: publisher.on_frame(c.clock.now()))
+    services.closers.append(publisher.close)
+
+
 def attach_systemd(app, services: Services) -> None:
     """READY=1 once the first frame is up; watchdog pings from the UI loop, so a frozen screen restarts."""
     import time
@@ -400,6 +420,7 @@ def run_kiosk(args) -> int:
     attach_journal(services, config, data_dir)
     app = KioskApp(services)
     attach_pedals(app, services, config, handoff)
+    attach_clinic(app, services, config, handoff)
     attach_systemd(app, services)
     app.run()
     return 0

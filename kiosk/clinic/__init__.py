@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
 
-def attach(controller, mqtt, *, room_name: str, call, journal=None, choose_length=None, link_factory=None):
-    """Wire the room onto the clinic network; returns ``(publisher, desk, link)``, started.
+class Clinic(NamedTuple):
+    """The clinic pieces of a running kiosk: the state publisher (a listener), the desk, the link."""
+
+    publisher: object
+    desk: object
+    link: object
+
+
+def attach(controller, mqtt, *, room_name: str, call, journal=None, choose_length=None, player=None,
+           link_factory=None) -> Clinic:
+    """Wire the room onto the clinic network and start connecting in the background.
 
     ``call(fn, *args)`` is the main-thread hand-off; ``journal`` (optional) gives the outbox its
-    SQLite file and the running session's id. Never raises for a broker that is down: the link
-    connects in the background and retries.
+    SQLite file and the running session's id; ``player`` (optional) sounds a soft cue when a desk
+    message arrives. Never raises for a broker that is down: the link connects and retries.
     """
     from kiosk.clinic.config import room_id_of
     from kiosk.clinic.desk import DeskCommands
@@ -38,7 +48,9 @@ def attach(controller, mqtt, *, room_name: str, call, journal=None, choose_lengt
     holder["link"] = link
     live = (lambda: max(journal.live_ids, default=None)) if journal is not None else (lambda: None)
     publisher = StatePublisher(controller, link, room_id=room_id, desk=desk, session_id=live)
+    if player is not None:
+        desk.message_listeners.append(lambda message: message is not None and player.play("window", 0.6))
     link.start()
     publisher.publish()
     log.info("clinic network: room %s on %s (discovery %s)", room_id, mqtt.broker, "on" if mqtt.discovery else "off")
-    return publisher, desk, link
+    return Clinic(publisher, desk, link)

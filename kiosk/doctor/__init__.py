@@ -144,6 +144,7 @@ Check = Callable[[Context], list[Finding]]
 
 def all_checks() -> list[tuple[str, Check]]:
     """Every check in the order the report lists them."""
+    from kiosk.clinic.doctor import check_clinic
     from kiosk.doctor import devices, display, service
 
     return [
@@ -158,6 +159,7 @@ def all_checks() -> list[tuple[str, Check]]:
         ("data", service.check_data_dir),
         ("service", service.check_service),
         ("watchdog", service.check_watchdog),
+        ("clinic", check_clinic),
     ]
 
 
