@@ -62,6 +62,9 @@ class ClinicLink:
         self._last_state: bytes | None = None
         self._inflight: tuple[int, int, float] | None = None  # (mid, session_id, sent at)
         self._closed = False
+        #: Session records the broker acknowledged, and records waiting (as of the worker's last look).
+        self.sent_sessions = 0
+        self.unsent = 0
 
     # --- from the UI thread (never blocks) -----------------------------------------------------
 
@@ -209,10 +212,13 @@ class ClinicLink:
         elif kind == "acked":
             if self._inflight is not None and self._inflight[0] == job[1] and self.outbox is not None:
                 self.outbox.mark_sent(self._inflight[1])
+                self.sent_sessions += 1
+                self.unsent = self.outbox.pending()
                 self._inflight = None
                 self._send_next_record()
         elif kind == "look" and self.outbox is not None:
             self.outbox.collect()
+            self.unsent = self.outbox.pending()
             if self._inflight is not None and time.monotonic() - self._inflight[2] > RESEND_AFTER_S:
                 self._inflight = None
             self._send_next_record()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kiosk.clinic import attach
 from kiosk.clinic.config import MqttConfig
+from kiosk.clinic.fleet import record_sessions
 from kiosk.controller import Controller
 from kiosk.engine.clock import FakeClock
 from kiosk.journal.journal import Journal
@@ -43,20 +44,11 @@ class Room:
         self.publisher, self.desk, self.link = attach(
             self.controller, self.mqtt, room_name="Room 3", call=lambda fn, *a: self.calls.put((fn, a)),
             journal=self.journal)
-        self.current = None
         c = self.controller
-        c.listeners.append(self._record)
+        record_sessions(c, self.journal, str(ROUTINE))
         c.listeners.append(self.publisher.on_events)
         c.plan_listeners.append(self.publisher.on_plan)
         c.idle_listeners.append(self.publisher.on_idle)
-
-    def _record(self, events) -> None:
-        if any(e.kind == "session_started" for e in events):
-            self.current = self.journal.begin(self.controller.session, routine_path=str(ROUTINE))
-        if self.current is not None:
-            self.journal.on_events(self.current, events, self.controller.session)
-        if any(e.kind == "session_finished" for e in events):
-            self.current = None
 
     def pump(self, seconds: float = 0.0) -> int:
         """Run what was handed to the main thread, for up to ``seconds``; returns how many ran."""
