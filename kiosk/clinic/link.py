@@ -26,8 +26,10 @@ log = logging.getLogger(__name__)
 RECONNECT_MIN_S, RECONNECT_MAX_S = 1, 60
 #: After the broker refused the room's user name and password, the next try waits this long at least.
 LOGIN_RETRY_S = 30
-#: How often the worker looks for sessions the journal closed (a look is one indexed query).
-OUTBOX_LOOK_S = 2.0
+#: How often the worker looks for sessions the journal closed besides when told one ended (a look
+#: is one indexed query); after a session ends it looks at these delays, as the journal writes it.
+OUTBOX_LOOK_S = 30.0
+LOOK_AFTER_END_S = (0.2, 1.0, 3.0, 8.0)
 #: A session record not acknowledged in this long is sent again (at-least-once).
 RESEND_AFTER_S = 30.0
 HA_STATUS = "homeassistant/status"
@@ -90,8 +92,8 @@ class ClinicLink:
         self._jobs.put(("result", payload))
 
     def look_for_sessions(self) -> None:
-        """A session just ended: look for its record now rather than at the next regular look."""
-        self._jobs.put(("look",))
+        """A session just ended: look for its record soon rather than at the next regular look."""
+        self._jobs.put(("look_soon",))
 
     def close(self, timeout: float = 2.0) -> None:
         """Say offline, stop both threads; waits at most ``timeout`` (the kiosk is leaving anyway)."""
@@ -176,18 +178,22 @@ class ClinicLink:
     # --- the worker thread -------------------------------------------------------------------
 
     def _work(self) -> None:
-        next_look = 0.0
+        looks = [0.0]  # monotonic times of the looks to come, soonest first
         while True:
             try:
-                job = self._jobs.get(timeout=max(0.05, next_look - time.monotonic()))
+                job = self._jobs.get(timeout=max(0.05, looks[0] - time.monotonic()))
             except queue.Empty:
                 job = ("look",)
             try:
                 if job[0] == "stop":
                     self._stop()
                     return
+                now = time.monotonic()
+                if job[0] == "look_soon":
+                    looks = sorted({*looks, *(now + d for d in LOOK_AFTER_END_S)})
+                    continue
                 if job[0] == "look":
-                    next_look = time.monotonic() + OUTBOX_LOOK_S
+                    looks = [t for t in looks if t > now + 0.05] or [now + OUTBOX_LOOK_S]
                 self._do(job)
             except Exception:
                 log.exception("clinic: %s failed", job[0])
