@@ -174,40 +174,52 @@ def read_mqtt(node: Node, report: yamlsafe.Report, base: Path) -> MqttConfig | N
         if tls is not None:
             values["tls"] = tls
             values.setdefault("port", DEFAULT_TLS_PORT)
-    room_id = _scalar(fields, "room_id", report, 48)
-    if room_id is not None:
-        if SLUG.fullmatch(room_id):
-            values["room_id"] = room_id
-        else:
-            report.add(fields.get("room_id"), f'mqtt.room_id: "{yamlsafe.shorten(room_id)}" is not a slug',
-                       "use lower-case letters, digits, - and _ (e.g. room-3), at most 48")
-    discovery = _scalar(fields, "discovery", report, 10)
-    if discovery is not None:
-        low = discovery.lower()
-        if low in ("true", "yes", "on", "false", "no", "off"):
-            values["discovery"] = low in ("true", "yes", "on")
-        else:
-            report.add(fields.get("discovery"), f'mqtt.discovery: "{discovery}" is not yes or no',
-                       "write true or false")
-    prefix = _scalar(fields, "prefix", report, 100)
-    if prefix is not None:
-        if _PREFIX.fullmatch(prefix):
-            values["prefix"] = prefix
-        else:
-            report.add(fields.get("prefix"), f'mqtt.prefix: "{yamlsafe.shorten(prefix)}" is not a topic prefix',
-                       "use letters, digits, - and _, levels separated by / (no +, # or spaces)")
-    keepalive = _scalar(fields, "keepalive", report, 10)
-    if keepalive is not None:
-        low, high = KEEPALIVE_RANGE
-        text = keepalive.removesuffix("s").strip()
-        if text.isdigit() and low <= int(text) <= high:
-            values["keepalive"] = int(text)
-        else:
-            report.add(fields.get("keepalive"), f'mqtt.keepalive: "{keepalive}" is not {low} to {high} seconds',
-                       f"write a whole number of seconds, e.g. keepalive: 30")
+    for name, (read, max_len, hint) in _READERS.items():
+        text = _scalar(fields, name, report, max_len)
+        if text is not None:
+            try:
+                values[name] = read(text)
+            except ValueError as exc:
+                report.add(fields.get(name), f"mqtt.{name}: {exc}", hint)
     if len(report) > before or "host" not in values:
         return None
     return MqttConfig(**values)
+
+
+def _slug(text: str) -> str:
+    if not SLUG.fullmatch(text):
+        raise ValueError(f'"{yamlsafe.shorten(text)}" is not a slug')
+    return text
+
+
+def _yes_no(text: str) -> bool:
+    low = text.lower()
+    if low not in ("true", "yes", "on", "false", "no", "off"):
+        raise ValueError(f'"{text}" is not yes or no')
+    return low in ("true", "yes", "on")
+
+
+def _prefix(text: str) -> str:
+    if not _PREFIX.fullmatch(text):
+        raise ValueError(f'"{yamlsafe.shorten(text)}" is not a topic prefix')
+    return text
+
+
+def _keepalive(text: str) -> int:
+    low, high = KEEPALIVE_RANGE
+    number = text.removesuffix("s").strip()
+    if not (number.isdigit() and low <= int(number) <= high):
+        raise ValueError(f'"{text}" is not {low} to {high} seconds')
+    return int(number)
+
+
+#: The keys read from one value: reader, longest text, and the hint for a bad value.
+_READERS = {
+    "room_id": (_slug, 48, "use lower-case letters, digits, - and _ (e.g. room-3), at most 48"),
+    "discovery": (_yes_no, 10, "write true or false"),
+    "prefix": (_prefix, 100, "use letters, digits, - and _, levels separated by / (no +, # or spaces)"),
+    "keepalive": (_keepalive, 10, "write a whole number of seconds, e.g. keepalive: 30"),
+}
 
 
 def _scalar(fields: yamlsafe.Fields, name: str, report: yamlsafe.Report, max_len: int) -> str | None:
