@@ -36,7 +36,9 @@ class Watcher:
         subscribed = threading.Event()
         self.client.on_subscribe = lambda *a: subscribed.set()
         self.client.on_connect = lambda c, u, f, rc, p: c.subscribe([(t, 1) for t in topics])
-        self.client.connect("127.0.0.1", broker.port)
+        if broker.tls is not None:
+            self.client.tls_set(ca_certs=str(broker.tls.ca))
+        self.client.connect("localhost" if broker.tls is not None else "127.0.0.1", broker.port)
         self.client.loop_start()
         assert subscribed.wait(10), "the watcher could not subscribe"
 

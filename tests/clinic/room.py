@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk.clinic import attach
-from kiosk.clinic.config import MqttConfig
+from kiosk.clinic.config import MqttConfig, TlsConfig
 from kiosk.clinic.fleet import record_sessions
 from kiosk.controller import Controller
 from kiosk.engine.clock import FakeClock
@@ -32,14 +32,15 @@ def password_file(folder: Path, password: str) -> Path:
 
 class Room:
     def __init__(self, broker, folder: Path, *, user: str = "room-3", password: str | None = None,
-                 room_id: str | None = None, discovery: bool = True, keepalive: int = 30):
+                 room_id: str | None = None, discovery: bool = True, keepalive: int = 30,
+                 tls: TlsConfig | None = None):
         self.folder = folder
         self.clock = FakeClock(1000.0)
         self.controller = Controller(self.clock)
         self.journal = Journal.open(folder / "data", room="Room 3")
         self.calls: queue.Queue = queue.Queue()
         secret = password_file(folder, password if password is not None else broker.users[user])
-        self.mqtt = MqttConfig(host="127.0.0.1", port=broker.port, username=user, password_file=secret,
+        self.mqtt = MqttConfig(host="localhost" if tls else "127.0.0.1", port=broker.port, tls=tls, username=user, password_file=secret,
                                room_id=room_id, discovery=discovery, keepalive=keepalive)
         self.publisher, self.desk, self.link = attach(
             self.controller, self.mqtt, room_name="Room 3", call=lambda fn, *a: self.calls.put((fn, a)),

@@ -31,8 +31,9 @@ def find_binary(name: str) -> str | None:
 class Mosquitto:
     """Start, stop and restart one broker; ``users`` maps user name to password."""
 
-    def __init__(self, folder: Path, users: dict[str, str], port: int | None = None):
+    def __init__(self, folder: Path, users: dict[str, str], port: int | None = None, tls: "Certificates | None" = None):
         self.folder = Path(folder)
+        self.tls = tls
         self.users = dict(users)
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
@@ -51,6 +52,9 @@ class Mosquitto:
         acl.chmod(0o600)
         text = (SHIPPED / "clinic.conf").read_text()
         text = re.sub(r"^listener 1883$", f"listener {self.port} 127.0.0.1", text, flags=re.M)
+        if self.tls is not None:  # the commented 8883 listener of clinic.conf, switched on
+            text += (f"\ncafile {self.tls.ca}\ncertfile {self.tls.cert}\nkeyfile {self.tls.key}\n"
+                     "tls_version tlsv1.2\n")
         text = text.replace("/etc/mosquitto/kiosk/passwords", str(passwords))
         text = text.replace("/etc/mosquitto/kiosk/acl", str(acl))
         text += f"\nlog_dest file {self.log_path}\nlog_type all\npersistence false\n"
@@ -97,3 +101,22 @@ class Mosquitto:
     def sub_args(self, user: str) -> list[str]:
         """Options for mosquitto_sub / mosquitto_pub as ``user``."""
         return ["-h", "127.0.0.1", "-p", str(self.port), "-u", user, "-P", self.users[user]]
+
+
+class Certificates:
+    """A clinic CA and a broker certificate for "localhost" and 127.0.0.1, made with openssl."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.ca, self.ca_key = folder / "clinic-ca.pem", folder / "clinic-ca.key"
+        self.cert, self.key = folder / "broker.pem", folder / "broker.key"
+        run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True)  # noqa: E731
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Clinic test CA",
+            "-keyout", str(self.ca_key), "-out", str(self.ca))
+        csr = folder / "broker.csr"
+        run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", str(self.key),
+            "-out", str(csr))
+        ext = folder / "san.ext"
+        ext.write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+        run("x509", "-req", "-in", str(csr), "-CA", str(self.ca), "-CAkey", str(self.ca_key), "-CAcreateserial",
+            "-days", "2", "-extfile", str(ext), "-out", str(self.cert))
