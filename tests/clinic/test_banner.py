@@ -58,3 +58,23 @@ def test_the_banner_goes_when_its_time_is_up_and_shows_on_the_picker(kiosk):  # 
     desk.expire(d.clock.now())
     d.frames(2)
     assert banner.height == 0 and banner.text == ""
+
+
+def test_settings_show_the_connection(kiosk):  # noqa: F811
+    from types import SimpleNamespace
+
+    from kiosk.clinic import Clinic
+
+    d = kiosk()
+    status = d.ids("settings").clinic_status
+    assert status.text == "" and status.height == 0  # a room without the clinic network
+    link = SimpleNamespace(status="connected to desk-pc.local:1883")
+    d.app.services.clinic = Clinic(publisher=None, desk=None, link=link)
+    d.app.sm.current = "settings"
+    status._watch()
+    d.frames(2)
+    assert status.text == "Clinic network: connected to desk-pc.local:1883" and status.height > 0
+    link.status = "wrong credentials: the broker refused user room-3; check username and password_file"
+    status._read(0)
+    assert "wrong credentials" in status.text
+    d.screenshot("settings-clinic-status")
