@@ -3,6 +3,7 @@ and coming back mid-session, a desk message, kill -9 (the will says offline) and
 
 from __future__ import annotations
 
+import json
 import signal
 import time
 
@@ -82,6 +83,28 @@ def test_a_session_seen_from_the_desk_through_faults(screen, broker, tmp_path):
         assert record["status"] == "finished" and [s["name"] for s in record["steps"]][0] == "Warm-up"
         kiosk.stop()
         desk.wait_for(lambda m: m[0] == AVAIL and m[1] == b"offline", timeout=10, what="offline on exit")
+    finally:
+        kiosk.stop()
+        desk.close()
+
+
+def test_a_flood_of_bad_commands_leaves_the_kiosk_responsive(screen, broker, tmp_path):
+    desk = Watcher(broker)
+    kiosk = KioskProcess(screen, "--routine", str(FAST), "--windowed", "--data-dir", str(tmp_path / "d"),
+                         "--config", room_config(tmp_path, broker)).start()
+    try:
+        desk.wait_for(lambda m: m[0] == AVAIL and m[1] == b"online", timeout=20)
+        for n in range(1000):
+            desk.client.publish("kiosk/room-3/command", b'{"id": "f%d", "colour": "red"}' % n, qos=0)
+        sent = kiosk.key("space")  # while the flood is being answered
+        kiosk.wait_log(r"step 1 Warm-up shown", timeout=10)
+        shown = [t for t, line in kiosk.lines if "step 1 Warm-up shown" in line][0]
+        assert shown - sent < 2.0, "the pedal waited on the network"
+        desk.wait_for(lambda m: len(desk.on("kiosk/room-3/command/result")) >= 1000, timeout=60, what="1000 results")
+        results = [json.loads(p) for _t, p, _r in desk.on("kiosk/room-3/command/result")]
+        assert len(results) == 1000 and not any(r["ok"] for r in results)
+        assert len(kiosk.matching(r"desk command refused")) <= 10  # logged, not flooding the journal
+        desk.json_on(STATE, lambda d: d["state"] == "running")
     finally:
         kiosk.stop()
         desk.close()
