@@ -231,3 +231,24 @@ class TestFaults:
             assert "Denied PUBLISH" in broker.log()
         finally:
             room.close()
+
+
+class TestNoBroker:
+    def test_an_unknown_broker_name_never_holds_the_room_up(self):
+        import time
+
+        from kiosk.clinic.config import MqttConfig
+        from kiosk.clinic.link import ClinicLink
+
+        link = ClinicLink(MqttConfig(host="no-such-host.invalid"), "room-3", on_command=lambda p: None)
+        began = time.monotonic()
+        link.start()
+        for _ in range(200):
+            link.publish_state(b"{}")  # the UI thread only queues
+        assert time.monotonic() - began < 1.0
+        deadline = time.monotonic() + 10
+        while not link.status.startswith("retrying") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert link.status == "retrying: cannot reach the broker no-such-host.invalid:1883"
+        link.close()
+        assert link.status == "stopped"
