@@ -23,8 +23,7 @@ class Clinic(NamedTuple):
     link: object
 
 
-def attach(controller, mqtt, *, room_name: str, call, journal=None, choose_length=None, player=None,
-           link_factory=None) -> Clinic:
+def attach(controller, mqtt, *, room_name: str, call, journal=None, choose_length=None, player=None) -> Clinic:
     """Wire the room onto the clinic network and start connecting in the background.
 
     ``call(fn, *args)`` is the main-thread hand-off; ``journal`` (optional) gives the outbox its
@@ -38,14 +37,12 @@ def attach(controller, mqtt, *, room_name: str, call, journal=None, choose_lengt
     from kiosk.clinic.publisher import StatePublisher
 
     room_id = room_id_of(mqtt, room_name)
-    holder: dict = {}
-    desk = DeskCommands(controller, room_id=room_id, call=call, reply=lambda p: holder["link"].publish_result(p),
-                        choose_length=choose_length)
     journal_path = Path(journal.path) if journal is not None and getattr(journal, "enabled", False) else None
-    make = link_factory or ClinicLink
-    link = make(mqtt, room_id, on_command=desk.receive, journal_path=journal_path,
-                discovery=(lambda: discovery_messages(link.topics, room_name)) if mqtt.discovery else None)
-    holder["link"] = link
+    # Commands arrive only after start(), by which time the desk below exists.
+    link = ClinicLink(mqtt, room_id, on_command=lambda payload: desk.receive(payload), journal_path=journal_path,
+                      discovery=(lambda: discovery_messages(link.topics, room_name)) if mqtt.discovery else None)
+    desk = DeskCommands(controller, room_id=room_id, call=call, reply=link.publish_result,
+                        choose_length=choose_length)
     live = (lambda: max(journal.live_ids, default=None)) if journal is not None else (lambda: None)
     publisher = StatePublisher(controller, link, room_id=room_id, desk=desk, session_id=live)
     if player is not None:

@@ -47,8 +47,7 @@ class ClinicLink:
 
     def __init__(self, config: MqttConfig, room_id: str, *, on_command: Callable[[bytes], None],
                  journal_path: Path | None = None,
-                 discovery: Callable[[], Iterable[tuple[str, bytes]]] | None = None,
-                 client_factory: Callable[[str], object] | None = None):
+                 discovery: Callable[[], Iterable[tuple[str, bytes]]] | None = None):
         self.config = config
         self.room_id = room_id
         self.topics = Topics(config.prefix, room_id)
@@ -58,11 +57,11 @@ class ClinicLink:
         self.status = "not started"
         self.connected = False
         self._jobs: queue.Queue = queue.Queue()
-        self._client_factory = client_factory
         self._client = None
         self._worker: threading.Thread | None = None
         self._last_state: bytes | None = None
         self._inflight: tuple[int, int, float] | None = None  # (mid, session_id, sent at)
+        self._online = False  # the worker's own view: set when it has handled the connect
         self._closed = False
         #: Session records the broker acknowledged, and records waiting (as of the worker's last look).
         self.sent_sessions = 0
@@ -85,7 +84,7 @@ class ClinicLink:
         self._client.loop_start()
 
     def publish_state(self, payload: bytes) -> None:
-        """The room's state, retained; the newest wins when several wait."""
+        """The room's state, retained; while the broker is away only the newest is kept, for the reconnect."""
         self._jobs.put(("state", payload))
 
     def publish_result(self, payload: bytes) -> None:
@@ -110,9 +109,8 @@ class ClinicLink:
         import paho.mqtt.client as mqtt
 
         client_id = f"kiosk-{self.room_id}"
-        client = (self._client_factory(client_id) if self._client_factory else
-                  mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True,
-                              protocol=mqtt.MQTTv311))
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True,
+                             protocol=mqtt.MQTTv311)
         if self.config.username:
             client.username_pw_set(self.config.username, self.config.read_password())
         if self.config.tls is not None:
@@ -153,6 +151,7 @@ class ClinicLink:
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
         was = self.connected
         self.connected = False
+        self._jobs.put(("disconnected",))
         if not self._closed:
             if not self.status.startswith(("wrong credentials", "refused")):
                 self.status = f"retrying: lost the broker {self.config.broker} ({reason_code})"
@@ -202,17 +201,19 @@ class ClinicLink:
         client, kind = self._client, job[0]
         if kind == "state":
             self._last_state = job[1]
-            if self.connected:
+            if self._online:
                 client.publish(self.topics.state, job[1], qos=1, retain=True)
         elif kind == "result":
             client.publish(self.topics.result, job[1], qos=1)
+        elif kind == "disconnected":
+            self._online = False
         elif kind == "connected":
+            self._online = True
             client.publish(self.topics.availability, ONLINE, qos=1, retain=True)
             self._send_discovery()
             if self._last_state is not None:
                 client.publish(self.topics.state, self._last_state, qos=1, retain=True)
-            self._inflight = None  # paho re-sends what was in flight; the outbox takes it from here
-            self._send_next_record()
+            self._send_next_record()  # paho itself re-sends a record that was in flight (same mid)
         elif kind == "discovery":
             self._send_discovery()
         elif kind == "acked":
@@ -230,14 +231,14 @@ class ClinicLink:
             self._send_next_record()
 
     def _send_discovery(self) -> None:
-        if self.discovery is None or not self.connected:
+        if self.discovery is None or not self._online:
             return
         for topic, payload in self.discovery():
             self._client.publish(topic, payload, qos=1)
 
     def _send_next_record(self) -> None:
         """One session record in flight at a time, so the desk gets them in order."""
-        if self.outbox is None or self._inflight is not None or not self.connected:
+        if self.outbox is None or self._inflight is not None or not self._online:
             return
         record = self.outbox.next_unsent()
         if record is None:
