@@ -30,9 +30,8 @@ class StatePublisher:
         self.desk = desk
         self.session_id = session_id
         self.wall = wall
-        self._started: tuple[int, float] | None = None  # (id of the session object, wall time of its start)
+        self._started: tuple[object, float] | None = None  # (the session, wall time of its start)
         self._last_id: int | None = None
-        self.published = 0
         if desk is not None:
             desk.message_listeners.append(lambda _message: self.publish())
 
@@ -65,9 +64,8 @@ class StatePublisher:
         snap = c.snapshot() if c.session is not None else None
         started = None
         if snap is not None and snap.state != "ready":
-            key = id(c.session)
-            if self._started is None or self._started[0] != key:
-                self._started = (key, wall - snap.session_elapsed_s)
+            if self._started is None or self._started[0] is not c.session:
+                self._started = (c.session, wall - snap.session_elapsed_s)
                 self._last_id = self.session_id()
             started = self._started[1]
             if self._last_id is None:
@@ -85,4 +83,3 @@ class StatePublisher:
             log.exception("clinic: building the room's state failed")
             return
         self.link.publish_state(payload)
-        self.published += 1
