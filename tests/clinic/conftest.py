@@ -47,10 +47,10 @@ class Watcher:
             self.messages.append((msg.topic, msg.payload, bool(msg.retain)))
             self.changed.notify_all()
 
-    def wait_for(self, predicate, timeout: float = 10.0, what: str = "a message"):
-        """The first message ``(topic, payload, retained)`` that satisfies ``predicate``."""
+    def wait_for(self, predicate, timeout: float = 10.0, what: str = "a message", since: int = 0):
+        """The first message ``(topic, payload, retained)`` from number ``since`` on that satisfies ``predicate``."""
         deadline = time.monotonic() + timeout
-        seen = 0
+        seen = since
         with self.changed:
             while True:
                 for message in self.messages[seen:]:
