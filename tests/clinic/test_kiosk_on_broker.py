@@ -25,8 +25,8 @@ def screen():
         yield x
 
 
-def room_config(tmp_path, broker) -> str:
-    secret = password_file(tmp_path / "secret", broker.users["room-3"])
+def room_config(tmp_path, broker, password: str | None = None) -> str:
+    secret = password_file(tmp_path / "secret", password or broker.users["room-3"])
     path = tmp_path / "room.yaml"
     path.write_text(f"room: Room 3\nmqtt:\n  broker: 127.0.0.1:{broker.port}\n  username: room-3\n"
                     f"  password_file: {secret}\n  keepalive: 5\n")
@@ -81,6 +81,21 @@ def test_a_session_seen_from_the_desk_through_faults(screen, broker, tmp_path):
         assert record["status"] == "finished" and [s["name"] for s in record["steps"]][0] == "Warm-up"
         kiosk.stop()
         desk.wait_for(lambda m: m[0] == AVAIL and m[1] == b"offline", timeout=10, what="offline on exit")
+    finally:
+        kiosk.stop()
+        desk.close()
+
+
+def test_a_wrong_password_keeps_the_kiosk_pacing_and_says_why(screen, broker, tmp_path):
+    desk = Watcher(broker)
+    kiosk = KioskProcess(screen, "--routine", str(FAST), "--windowed", "--data-dir", str(tmp_path / "d"),
+                         "--config", room_config(tmp_path, broker, password="not-the-password")).start()
+    try:
+        kiosk.wait_log(r"clinic broker 127\.0\.0\.1:\d+ refused the room: Not authorized", timeout=20)
+        kiosk.key("space")
+        kiosk.wait_log(r"step 2 Sweeps \(left\) shown", timeout=20)
+        assert broker.log().count("Sending CONNACK to 127.0.0.1 (0, 5)") == 1  # one refused try; the next waits 30 s
+        assert desk.on(STATE) == [] and desk.on(AVAIL) == []
     finally:
         kiosk.stop()
         desk.close()
