@@ -23,10 +23,22 @@ ROUTINE = ROOT / "routines" / "back-massage.yaml"
 
 
 def password_file(folder: Path, password: str) -> Path:
+    """``password`` in a file only its owner can read, as the room config demands."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "mqtt-password"
     path.write_text(password + "\n")
     path.chmod(0o600)
+    return path
+
+
+def room_config(folder: Path, port: int, password: str, *, n: int = 3, host: str = "127.0.0.1",
+                extra: str = "") -> Path:
+    """``room{n}.yaml`` in ``folder`` for Room n on the broker at ``host:port`` (user room-n), its
+    password in a private file; ``extra`` is more lines of the mqtt: block."""
+    secret = password_file(folder / f"secret{n}", password)
+    path = folder / f"room{n}.yaml"
+    path.write_text(f"room: Room {n}\nmqtt:\n  broker: {host}:{port}\n  username: room-{n}\n"
+                    f"  password_file: {secret}\n{extra}")
     return path
 
 

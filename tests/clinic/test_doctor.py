@@ -6,16 +6,12 @@ from kiosk.clinic.doctor import check_clinic
 from kiosk.config import load_config
 from kiosk.doctor import FAIL, OK, SKIP, Context
 from kiosk.doctor.system import System
-from tests.clinic.room import password_file
+from tests.clinic.room import room_config
 from tests.support.mosquitto import free_port
 
 
 def context(tmp_path, port: int, *, password: str, room_id: str = "room-3") -> Context:
-    secret = password_file(tmp_path / "secret", password)
-    path = tmp_path / "room.yaml"
-    path.write_text(f"room: Room 3\nmqtt:\n  broker: 127.0.0.1:{port}\n  username: room-3\n"
-                    f"  password_file: {secret}\n  room_id: {room_id}\n")
-    config, problems = load_config(path, {})
+    config, problems = load_config(room_config(tmp_path, port, password, extra=f"  room_id: {room_id}\n"), {})
     assert problems == []
     return Context(System(), "root", config)
 

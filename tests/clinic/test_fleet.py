@@ -6,18 +6,14 @@ import json
 import subprocess
 import sys
 
-from tests.clinic.room import password_file
+from tests.clinic.room import room_config
 from tests.ui.conftest import DATA
 
 FAST = DATA / "fast" / "fast.yaml"
 
 
 def room_yaml(tmp_path, broker, n: int) -> str:
-    secret = password_file(tmp_path / f"secret{n}", broker.users[f"room-{n}"])
-    path = tmp_path / f"room{n}.yaml"
-    path.write_text(f"room: Room {n}\nmqtt:\n  broker: 127.0.0.1:{broker.port}\n  username: room-{n}\n"
-                    f"  password_file: {secret}\n")
-    return str(path)
+    return str(room_config(tmp_path, broker.port, broker.users[f"room-{n}"], n=n))
 
 
 def test_two_simulated_rooms_publish_their_sessions(broker, watcher, tmp_path):

@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from tests.clinic.conftest import Watcher
-from tests.clinic.room import password_file
+from tests.clinic.room import room_config as write_room_config
 from tests.support.kiosk_process import KioskProcess
 from tests.support.xvfb import Xvfb
 from tests.ui.conftest import DATA
@@ -26,11 +26,7 @@ def screen():
 
 
 def room_config(tmp_path, broker, password: str | None = None) -> str:
-    secret = password_file(tmp_path / "secret", password or broker.users["room-3"])
-    path = tmp_path / "room.yaml"
-    path.write_text(f"room: Room 3\nmqtt:\n  broker: 127.0.0.1:{broker.port}\n  username: room-3\n"
-                    f"  password_file: {secret}\n  keepalive: 5\n")
-    return str(path)
+    return str(write_room_config(tmp_path, broker.port, password or broker.users["room-3"], extra="  keepalive: 5\n"))
 
 
 def test_a_session_seen_from_the_desk_through_faults(screen, broker, tmp_path):

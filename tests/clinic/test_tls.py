@@ -12,7 +12,7 @@ from kiosk.doctor import FAIL, OK, Context
 from kiosk.doctor.system import System
 from tests.clinic.conftest import USERS, Watcher
 from kiosk.clinic.config import TlsConfig
-from tests.clinic.room import Room, password_file
+from tests.clinic.room import Room, room_config
 from tests.support.mosquitto import Certificates, Mosquitto
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificates")
@@ -33,10 +33,7 @@ def tls_broker(tmp_path, certs):
 
 
 def room(tmp_path, broker, ca) -> Context:
-    secret = password_file(tmp_path / "secret", USERS["room-3"])
-    path = tmp_path / "room.yaml"
-    path.write_text(f"room: Room 3\nmqtt:\n  broker: localhost:{broker.port}\n  username: room-3\n"
-                    f"  password_file: {secret}\n  tls:\n    ca: {ca}\n")
+    path = room_config(tmp_path, broker.port, USERS["room-3"], host="localhost", extra=f"  tls:\n    ca: {ca}\n")
     config, problems = load_config(path, {})
     assert problems == []
     return Context(System(), "root", config)
