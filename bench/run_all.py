@@ -32,6 +32,7 @@ PLAN = (
     ("bench_input_latency.py", ["--presses", "200"], ["--presses", "30"]),
     ("bench_cue_latency.py", ["--cues", "100"], ["--cues", "30"]),
     ("bench_timing.py", ["--long", "600", "--fast", "120"], ["--long", "60", "--fast", "20"]),
+    ("bench_clinic.py", [], ["--steps", "15", "--cpu-runs", "1", "--cpu-s", "10", "--rooms", "3", "--speed", "60"]),
 )
 
 
@@ -114,6 +115,21 @@ def table(durations: dict[str, float], failed: list[str], command: str) -> str:
         if first.get("safe_load_s") is not None:
             rows.append((f"load {first['input']} ({first['kib']:.0f} KiB)", f"{first['loader_s'] * 1000:.1f} ms",
                          f"{first['safe_load_s'] * 1000:.1f} ms (yaml.safe_load)", ""))
+
+    clinic = load("clinic.json")
+    if clinic:
+        lat, cpu, fleet = clinic["latency"], clinic["cpu"], clinic["fleet"]
+        real = cpu.get("kiosk_latency") or {}
+        rows.append((f"step change to state at an MQTT subscriber, {lat['changes']} changes (simulated room): "
+                     "median / p99", f"{ms(lat['median_ms'])} / {ms(lat['p99_ms'])}", "", "p99 <= 50 ms"))
+        if real.get("changes"):
+            rows.append((f"the same on the real kiosk, {real['changes']} changes: median / p99",
+                         f"{ms(real['median_ms'])} / {ms(real['p99_ms'])}", "", "p99 <= 50 ms"))
+        rows.append(("kiosk CPU during a session, MQTT on (off), % of one core",
+                     f"{cpu['on_median_pct']:.2f} % ({cpu['off_median_pct']:.2f} %)",
+                     "MQTT off, same run", "<= +0.5 %"))
+        rows.append((f"{fleet['rooms']} simulated rooms on one broker: broker / each room, % of one core",
+                     f"{fleet['broker_cpu_pct']:.2f} % / {fleet['room_cpu_pct_each_median']:.2f} %", "", ""))
 
     machine = f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
     lines = [f"Figures from `{command}` on {time.strftime('%Y-%m-%d')}, {machine}; Kivy under Xvfb with "

@@ -24,6 +24,7 @@ from kiosk.settings import FILENAME as SETTINGS_FILE
 from kiosk.settings import LocalSettings
 
 if TYPE_CHECKING:
+    from kiosk.clinic import Clinic
     from kiosk.audio.player import CuePlayer
     from kiosk.engine.clock import Clock
     from kiosk.inputs.handoff import MainThreadHandoff
@@ -83,6 +84,8 @@ class Services:
     late_notices: list[str] = field(default_factory=list)
     #: The room config: the room's name, PIN and exit chord come from here, never from settings.
     config: RoomConfig = field(default_factory=RoomConfig)
+    #: The room on the clinic's MQTT broker, when the room config has an ``mqtt:`` block.
+    clinic: "Clinic | None" = None
 
     @property
     def volume_percent(self) -> float:
@@ -249,6 +252,19 @@ def attach_pedals(app: "KioskApp", services: Services, config: RoomConfig, hando
     services.controller.add_listener(OnClose(handoff.close, *(switch.close for switch in switches)))
 
 
+def attach_clinic(app: "KioskApp", services: Services, config: RoomConfig, handoff: "MainThreadHandoff") -> None:
+    """The room on the clinic's MQTT broker, when the room config has an ``mqtt:`` block (else no network)."""
+    if config.mqtt is None:
+        return
+    from kiosk.clinic import attach
+
+    c = services.controller
+    services.clinic = attach(c, config.mqtt, room_name=config.room, call=handoff.call,
+                             journal=services.journal, player=services.player,
+                             choose_length=lambda length: app.choose(c.routine, length, c.skip))
+    c.add_listener(services.clinic.publisher)
+
+
 def attach_systemd(app: "KioskApp", services: Services) -> None:
     """READY=1 once the first frame is up; watchdog pings from the UI loop, so a frozen screen restarts."""
     from kiosk.platform.service import ServiceNotifier
@@ -291,6 +307,7 @@ def run_kiosk(options: RunOptions) -> int:
     open_start(services, options, config)
     app = KioskApp(services)
     attach_pedals(app, services, config, handoff)
+    attach_clinic(app, services, config, handoff)
     attach_systemd(app, services)
     app.run()
     return 0

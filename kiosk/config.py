@@ -23,6 +23,7 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from kiosk import config_values as V
 from kiosk import yamlsafe
 from kiosk.audio.cues import CUES as CUE_NAMES
+from kiosk.clinic.config import MqttConfig, read_mqtt
 from kiosk.config_values import Key
 from kiosk.errors import Problem
 from kiosk.inputs.actions import Action
@@ -70,6 +71,8 @@ class RoomConfig:
     keys: Mapping[str, Action] = field(default_factory=dict)
     resume_max_age: float = RESUME_MAX_AGE_S
     autosave: float = SAVE_EVERY_S
+    #: The clinic's MQTT broker (a :class:`kiosk.clinic.config.MqttConfig`); None: no network at all.
+    mqtt: MqttConfig | None = None
 
 
 def data_dir_default(environ: Mapping[str, str] | None = None) -> Path:
@@ -140,7 +143,7 @@ SECTIONS: dict[str, tuple[dict[str, Key], str]] = {
     "keys": (KEYS, "Actions for pedals that send F13-F24 (the other pedal keys have fixed meanings)."),
 }
 PEDALS_HELP = "Foot switches on GPIO pins: a list of pedals, each with its pin and optionally its gestures."
-TOP_KEYS = (*SCALARS, "routines", *SECTIONS, "pedals")
+TOP_KEYS = (*SCALARS, "routines", *SECTIONS, "pedals", "mqtt")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,6 +224,8 @@ def _read_file(root: Node, report: yamlsafe.Report, base: Path) -> dict:
         keys = r.section(top.get("keys"), "keys", KEYS)
         if keys is not None and _BAD not in keys.values():
             out["keys"] = {k: v for k, v in keys.items() if v is not None}
+    if "mqtt" in top:
+        out["mqtt"] = read_mqtt(top.get("mqtt"), report, base)
     return out
 
 

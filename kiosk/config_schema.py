@@ -19,6 +19,7 @@ from kiosk.config import (
 )
 from kiosk.config_values import Key
 from kiosk.inputs.pedals import DEFAULT_GESTURES, PedalConfig
+from kiosk.clinic.config import mqtt_schema
 from kiosk.paths import ROOM_SCHEMA_FILE
 
 SCHEMA_ID = "https://github.com/session-kiosk/session-kiosk/schema/room.schema.json"
@@ -67,6 +68,7 @@ def room_schema() -> dict:
         properties[name] = _object({k: _property(key, defaults.get(k)) for k, key in table.items()}, help_line)
     properties["pedals"] = {"description": PEDALS_HELP,
                             "anyOf": [{"type": "array", "items": _pedal_schema()}, {"type": "null"}]}
+    properties["mqtt"] = mqtt_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

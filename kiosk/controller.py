@@ -175,6 +175,14 @@ class Controller:
         self._emit(events)
         return events
 
+    def retarget(self, target_s: float, now: float | None = None) -> list:
+        """Move the booking's end to ``target_s`` seconds after the start (see ``Session.retarget``)."""
+        if self.session is None:
+            return []
+        events = self.session.retarget(target_s, self._now(now))
+        self._emit(events)
+        return events
+
     def stop(self, now: float | None = None) -> list:
         """End the running session early (it is recorded as stopped)."""
         return self._running("stop", now)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Headless UI tests need an X server (Xvfb), Mesa's software GL, libmtdev (Kivy's input probe),
-# xdotool (key presses into the window), espeak-ng (spoken prompts) and faketime (wall-clock jumps). Install what is missing
+# xdotool (key presses into the window), espeak-ng (spoken prompts), faketime (wall-clock jumps) and a
+# real MQTT broker with its clients (mosquitto, mosquitto-clients) for the clinic-network tests. Install
+# what is missing
 # with apt-get when running as root; otherwise say what to install.
 set -euo pipefail
 missing=()
@@ -8,6 +10,8 @@ command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v xdotool >/dev/null || missing+=(xdotool)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v faketime >/dev/null || missing+=(faketime)   # wall-clock jumps under the real kiosk
+command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto)
+command -v mosquitto_sub >/dev/null || missing+=(mosquitto-clients)
 ldconfig -p 2>/dev/null | grep -q 'libmtdev.so.1' || missing+=(libmtdev1)
 compgen -G '/usr/lib/*/dri/swrast_dri.so' >/dev/null || compgen -G '/usr/lib/*/dri/kms_swrast_dri.so' >/dev/null \
     || missing+=(libgl1-mesa-dri)

@@ -14,7 +14,8 @@
 #   program    /opt/kiosk/src (this checkout, without .git/.venv) and /opt/kiosk/venv (on the live system)
 #   config     /etc/kiosk/room.yaml (only when missing; never overwritten), /etc/kiosk/routines/
 #   data       /var/lib/kiosk (the journal and resume snapshots; see --data-device for overlay roots)
-#   systemd    /etc/systemd/system/kiosk.service enabled, getty@tty1 masked (the kiosk owns tty1)
+#   systemd    /etc/systemd/system/kiosk.service enabled, getty@tty1 masked (the kiosk owns tty1);
+#              kiosk.service.d/mqtt.conf (LAN access) only while the room config has an mqtt: block
 #   PAM        /etc/pam.d/kiosk (the kiosk's login session, for its seat's devices)
 #   boot       consoleblank=0 added to cmdline.txt (the screen never blanks)
 #   fstab      with --data-device only: that partition mounted on /var/lib/kiosk
@@ -257,6 +258,20 @@ EOF
     say "systemd: kiosk.service enabled, getty@tty1 masked"
 }
 
+# A room on the clinic network (an mqtt: block in its config) may reach this machine and the LAN,
+# nothing else; every other room keeps the unit's no-network sandbox. Re-run after editing the block.
+install_network() {
+    local dropin="$R/etc/systemd/system/kiosk.service.d/mqtt.conf"
+    if grep -qE '^mqtt:' "$R$ETC_DIR/room.yaml" 2>/dev/null; then
+        put 0644 0:0 "$dropin" < "$SOURCE/systemd/kiosk-mqtt.conf"
+        say "systemd: on the clinic network: LAN addresses allowed (kiosk.service.d/mqtt.conf)"
+    elif [[ -f "$dropin" ]]; then
+        rm -f "$dropin"
+        rmdir "$(dirname "$dropin")" 2>/dev/null || true
+        say "systemd: no mqtt: block any more; the kiosk is back to no network"
+    fi
+}
+
 install_cmdline() {
     local f
     if ! f="$(cmdline_file)"; then
@@ -287,7 +302,8 @@ uninstall() {
         systemctl "${systemctl_args[@]}" disable kiosk.service >/dev/null 2>&1 || true
     fi
     rm -f "$R/etc/systemd/system/multi-user.target.wants/kiosk.service"
-    rm -f "$R/etc/systemd/system/kiosk.service" "$R/etc/pam.d/kiosk"
+    rm -f "$R/etc/systemd/system/kiosk.service" "$R/etc/pam.d/kiosk" "$R/etc/systemd/system/kiosk.service.d/mqtt.conf"
+    rmdir "$R/etc/systemd/system/kiosk.service.d" 2>/dev/null || true
     rmdir "$R/etc/systemd/system/multi-user.target.wants" 2>/dev/null || true
     if recorded "mask getty@tty1.service"; then
         systemctl "${systemctl_args[@]}" unmask getty@tty1.service >/dev/null 2>&1 || true
@@ -335,6 +351,7 @@ install_program
 install_config
 install_data_device
 install_unit
+install_network
 install_cmdline
 start_service
 say "done. Check the setup with: sudo $PREFIX_DIR/venv/bin/kiosk doctor"

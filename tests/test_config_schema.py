@@ -89,6 +89,9 @@ class TestSameKeys:
     def test_every_key_the_reader_knows_is_in_the_schema(self, tmp_path):
         # Every key a room.yaml can hold, written out by hand (not from the tables the schema comes from).
         (tmp_path / "mine").mkdir()
+        for name in ("secret", "ca.pem", "cert.pem", "key.pem"):  # the mqtt block's files, private
+            (tmp_path / name).write_text("x\n")
+            (tmp_path / name).chmod(0o600)
         complete = {
             "room": "Room 2", "routines": ["mine"], "default_routine": "back-massage", "default_length": "1h30m",
             "data_dir": "/srv/kiosk", "pin": "0420", "exit_chord": "Ctrl+Alt+Q", "volume": 35, "muted": "yes",
@@ -101,6 +104,9 @@ class TestSameKeys:
                                      "long_hold": "extend"}}],
             "keys": {f"F{n}": "back" for n in range(13, 25)},
             "resume_max_age": "2h", "autosave": "2s",
+            "mqtt": {"broker": "desk-pc.local:1883", "username": "room-2", "password_file": "secret",
+                     "tls": {"ca": "ca.pem", "cert": "cert.pem", "key": "key.pem"}, "room_id": "room-2",
+                     "discovery": "yes", "prefix": "clinic/kiosk", "keepalive": 30},
         }
         text = yaml.safe_dump(complete)
         assert read(tmp_path, text) == []

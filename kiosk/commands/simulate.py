@@ -31,6 +31,23 @@ def register(subparsers) -> None:
         help=f"press ACTION at T seconds after the start (T may also be 3m20s); ACTION is one of "
              f"{', '.join(PRESS_ACTIONS)} (repeatable)",
     )
+    parser.add_argument("--realtime", action="store_true", help="play the session on the clock instead")
+    parser.add_argument("--speed", type=speed_arg, default=1.0, metavar="N",
+                        help="with --realtime: N times faster than real time (default 1)")
+    parser.add_argument("--mqtt-config", metavar="FILE",
+                        help="with --realtime: publish as the room in FILE (its mqtt: block) would")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="with --mqtt-config: the room's journal (default: a scratch one)")
+
+
+def speed_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a number; write e.g. --speed 60') from None
+    if not 0.1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"{value:g} is out of range; write 0.1 to 1000")
+    return value
 
 
 def press_arg(text: str) -> Press:
@@ -57,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_from_args(args)
     if plan is None:
         return 1
+    if args.realtime or args.mqtt_config:
+        from kiosk.clinic.fleet import run_realtime
+
+        return run_realtime(args, plan)
     _, events = simulate(plan, args.press)
     if args.json:
         for event in events:

@@ -145,6 +145,7 @@ Check = Callable[[Context], list[Finding]]
 
 def all_checks() -> list[tuple[str, Check]]:
     """Every check in the order the report lists them."""
+    from kiosk.clinic.doctor import check_clinic
     from kiosk.doctor import devices, display, overrides, service
 
     return [
@@ -154,6 +155,7 @@ def all_checks() -> list[tuple[str, Check]]:
         ("audio", devices.check_audio), ("gpio", devices.check_gpio),
         ("data", service.check_data_dir), ("settings", overrides.check_settings),
         ("service", service.check_service), ("watchdog", service.check_watchdog),
+        ("clinic", check_clinic),
     ]
 
 

@@ -8,6 +8,8 @@ target length, every schedule change re-spreads the later windows to one new com
 
 from __future__ import annotations
 
+import math
+
 from enum import Enum
 from typing import Any, Callable
 
@@ -221,6 +223,26 @@ class Session:
         t = self._s.last
         events.append(PartLeftOut(at=self._abs(t), index=current, tag=tag, steps=dropped))
         self._respread_later(self._s.current_end(t), t, events)
+        return events
+
+    def retarget(self, target_s: float, now: float | None = None) -> list[Event]:
+        """Move the booking's end to ``target_s`` seconds after the start (the desk's "end by") and
+        re-spread the steps still to come over it; before the start, fit the plan to it. When even
+        the shortest windows cannot fit, the snapshot's ``over_s`` says how late it will end."""
+        if not (isinstance(target_s, (int, float)) and math.isfinite(target_s) and target_s > 0):
+            raise ValueError(f"target must be a positive number of seconds, not {target_s!r}")
+        events = self.tick(now)
+        s = self._s
+        if s.state == "finished":
+            return events
+        self.target_s = float(target_s)
+        if not s.halfway_done:
+            s.half = self.target_s / 2.0
+        if s.state == "ready":
+            s.fraction = fit_fraction(self._steps, self.target_s)
+            s.rest = total_at(self._steps, s.fraction)
+        else:
+            self._respread_later(s.current_end(s.last), s.last, events)
         return events
 
     def tags_ahead(self) -> tuple[str, ...]:

@@ -148,6 +148,11 @@ class Journal(ResumeMixin):
         """Whether anything gets recorded (False when the data folder could not be used)."""
         return self._writer is not None
 
+    @property
+    def live_ids(self) -> tuple[int, ...]:
+        """Ids of the sessions being recorded now (the running one, or one resumed after a power cut)."""
+        return tuple(self._live)
+
     def flush(self, timeout: float | None = 5.0) -> bool:
         """Wait until everything handed over so far is on disk (tests, shutdown)."""
         return self._writer.flush(timeout) if self._writer else True
