@@ -1,0 +1,25 @@
+"""A real broker, a real ``kiosk desk`` process logged in to it, and rooms that publish."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.clinic.conftest import Watcher, broker, watcher  # noqa: F401 - fixtures shared with clinic tests
+from tests.desk.desk import Browser, Desk
+
+
+@pytest.fixture
+def desk(broker, tmp_path):  # noqa: F811
+    server = Desk(broker, tmp_path / "desk").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def browser(desk):
+    b = Browser(desk)
+    status, _, body = b.login()
+    assert status == 303, body
+    return b
