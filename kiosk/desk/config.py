@@ -18,6 +18,7 @@ The broker keys are read by the same parser as a room's ``mqtt:`` block.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ DEFAULT_LISTEN = ("127.0.0.1", 8080)
 DEFAULT_DATA_DIR = Path("/var/lib/kiosk-desk")
 DEFAULT_HASH_FILE = Path("/etc/kiosk-desk/login")
 MAX_BYTES = 64 * 1024
-BROKER_KEYS = ("broker", "username", "password_file", "tls", "prefix", "keepalive")
+BROKER_KEYS = ("broker", "username", "password_file", "tls", "prefix", "keepalive", "password")  # password: refused
 KEYS = (*BROKER_KEYS, "listen", "https", "data_dir", "password_hash_file", "rooms", "client_id")
 
 
@@ -78,8 +79,9 @@ def _read(root: Node, report: yamlsafe.Report, base: Path) -> DeskConfig | None:
     mqtt = read_mqtt(broker_node, report, base)
     for i in range(before, len(report)):  # the keys sit at the top of desk.yaml, not under mqtt:
         problem = report.problems[i]
-        report.problems[i] = problem._replace(message=problem.message.replace("mqtt.", "", 1)
-                                              .replace("mqtt has no broker", "the desk config has no broker"))
+        report.problems[i] = dataclasses.replace(problem, message=problem.message.replace("mqtt.", "", 1)
+                                              .replace("mqtt has no broker", "the desk config has no broker")
+                                              .replace("the room config", "desk.yaml"))
     values: dict = {}
     if "listen" in top:
         text = yamlsafe.scalar_text(top.get("listen"), report, "listen", max_len=300)

@@ -23,3 +23,33 @@ def browser(desk):
     status, _, body = b.login()
     assert status == 303, body
     return b
+
+
+@pytest.fixture(scope="module")
+def shared_broker(tmp_path_factory):
+    from tests.clinic.conftest import USERS
+    from tests.support.mosquitto import Mosquitto
+
+    server = Mosquitto(tmp_path_factory.mktemp("broker"), USERS).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_desk(shared_broker, tmp_path_factory):
+    """One desk for a module's tests that neither log everyone out nor trip the login limit."""
+    server = Desk(shared_broker, tmp_path_factory.mktemp("desk")).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_browser(shared_desk):
+    b = Browser(shared_desk)
+    status, _, body = b.login()
+    assert status == 303, body
+    return b
