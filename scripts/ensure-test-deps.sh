@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Headless UI tests need an X server (Xvfb), Mesa's software GL, libmtdev (Kivy's input probe),
 # xdotool (key presses into the window), espeak-ng (spoken prompts) and a real MQTT broker with its
-# clients (mosquitto, mosquitto-clients) for the clinic-network tests. Install what is missing
+# clients (mosquitto, mosquitto-clients) for the clinic-network tests, and a headless Chromium with its
+# WebDriver (chromium, chromium-driver) for the front-desk board's browser tests. Install what is missing
 # with apt-get when running as root; otherwise say what to install.
 set -euo pipefail
 missing=()
@@ -10,6 +11,8 @@ command -v xdotool >/dev/null || missing+=(xdotool)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto)
 command -v mosquitto_sub >/dev/null || missing+=(mosquitto-clients)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 ldconfig -p 2>/dev/null | grep -q 'libmtdev.so.1' || missing+=(libmtdev1)
 compgen -G '/usr/lib/*/dri/swrast_dri.so' >/dev/null || compgen -G '/usr/lib/*/dri/kms_swrast_dri.so' >/dev/null \
     || missing+=(libgl1-mesa-dri)

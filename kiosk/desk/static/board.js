@@ -13,7 +13,7 @@
   var template = document.getElementById("card");
   var STATES = {
     offline: ["Offline", "⨯"], idle: ["Free", "○"], ready: ["Ready to start", "◔"],
-    running: ["In session", "▶"], paused: ["Paused", "❚❚"], finished: ["Finished, room free", "✓"],
+    running: ["In session", "▶"], paused: ["Paused", "❚❚"], finished: ["Finished", "✓"],
     unknown: ["Waiting for the room", "…"]
   };
 
@@ -84,6 +84,7 @@
     mEl.hidden = !msg || k === "offline";
     if (msg) setText(el.querySelector(".message-text"), "On the room's screen: “" + msg.text + "”");
     var res = room.result, ack = el.querySelector(".ack");
+    ack.hidden = k === "offline";
     if (res && !pendingFor(room.id)) {
       var what = { message: "Message", clear_message: "Clear", end_by: "End time" }[res.command] || "Command";
       setText(ack, res.ok ? "✓ " + what + " shown by the room at " + hhmm(t(res.at))
@@ -104,20 +105,23 @@
     if (step && k === "running" && step.ends_at) left = mss(t(step.ends_at) - n) + " left in this step";
     else if (step && k === "paused" && step.remaining_s != null) left = mss(step.remaining_s) + " left in this step";
     setText(el.querySelector(".step-left"), left);
-    var end = endsAt(room), endText = "", alert = "", late = "";
+    el.querySelector(".step").hidden = !left && !el.querySelector(".step-name").textContent;
+    var end = endsAt(room), endText = "", toGo = "", alert = "", late = "";
     var s = st.session;
     if ((k === "running" || k === "paused") && end) {
       var rest = end - n;
-      endText = "ends " + hhmm(end) + (k === "paused" ? " if resumed now" : "") + " · " + mss(rest) + " to go";
-      if (k === "running" && rest <= SOON_S) alert = rest > 0 ? "⏰ Ends in " + Math.max(1, Math.ceil(rest / 60)) + " min" : "⏰ Ending now";
+      endText = "ends " + hhmm(end);
+      toGo = mss(rest) + " to go" + (k === "paused" ? " once resumed" : "");
+      if (k === "running" && rest <= SOON_S) alert = rest > 0 ? "◷ Ends in " + Math.max(1, Math.ceil(rest / 60)) + " min" : "◷ Ending now";
       if (s.over_s != null && s.over_s >= LATE_SHOWN_S) late = "+" + mss(s.over_s) + " late";
     } else if (k === "finished") {
-      alert = "✓ Finished, room free";
+      alert = "✓ Room free";
     }
-    if (k === "paused") alert = "❚❚ Paused";
     setText(el.querySelector(".end-at"), endText);
+    setText(el.querySelector(".to-go"), toGo);
     var lateEl = el.querySelector(".late");
     lateEl.hidden = !late; setText(lateEl, late);
+    el.querySelector(".end").hidden = !endText && !late;
     var a = el.querySelector(".alert");
     a.hidden = !alert; setText(a, alert);
     el.dataset.soon = alert.indexOf("Ends in") >= 0 || alert.indexOf("Ending") >= 0 ? "yes" : "no";
