@@ -158,3 +158,30 @@ def test_the_history_page_reads_without_script(logged_in, clinic):
     assert "Treatment room 4: history" in logged_in.find_element(By.TAG_NAME, "h1").text
     logged_in.save_screenshot(os.path.join(artifacts_dir("desk"), "history-room-4.png"))
     logged_in.get(desk.url + "/")
+
+
+def test_the_page_recovers_by_itself_after_the_desk_and_the_broker_restart(logged_in, clinic):
+    broker, desk = clinic
+    driver = logged_in
+    live = lambda d: d.find_element(By.ID, "live").text  # noqa: E731
+    desk.stop()
+    wait(driver, lambda d: "Reconnecting" in live(d), 10, "the page noticing the desk went away")
+    desk.start()
+    wait(driver, lambda d: live(d) == "● Live", 15, "the page back on the desk")
+    room = FakeRoom(broker, "room-6")
+    try:
+        room.show(simple("room-6", "ready", "Gluteal work", length_s=1800))
+        wait(driver, lambda d: "Gluteal work" in text_of(d, "room-6"), 10, "room 6 after the desk restarted")
+    finally:
+        room.close()
+    broker.stop()
+    wait(driver, lambda d: not d.find_element(By.ID, "broker").get_attribute("hidden"), 10, "the broker warning")
+    assert "cannot reach the rooms" in driver.find_element(By.ID, "broker").text
+    broker.start()
+    wait(driver, lambda d: d.find_element(By.ID, "broker").get_attribute("hidden"), 30, "the broker back")
+    room = FakeRoom(broker, "room-6")
+    try:
+        room.show(simple("room-6", "ready", "Hip pain", length_s=1800))
+        wait(driver, lambda d: "Hip pain" in text_of(d, "room-6"), 10, "room 6 after the broker restarted")
+    finally:
+        room.close()
