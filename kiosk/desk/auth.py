@@ -53,7 +53,11 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def write_hash_file(path: Path, password: str) -> None:
-    """Write the hash of ``password`` to ``path`` (mode 0600), replacing it in one step."""
+    """Write the hash of ``password`` to ``path``, replacing it in one step.
+
+    Mode 0600; when root writes it into a folder of another group (/etc/kiosk-desk, group
+    kiosk-desk), that group may read it too (0640), so the desk's service user can check logins.
+    """
     text = hash_password(password) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".new")
@@ -62,6 +66,10 @@ def write_hash_file(path: Path, password: str) -> None:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
+    group = path.parent.stat().st_gid
+    if os.geteuid() == 0 and group != 0:
+        os.chown(tmp, 0, group)
+        os.chmod(tmp, 0o640)
     os.replace(tmp, path)
 
 

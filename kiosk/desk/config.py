@@ -79,9 +79,10 @@ def _read(root: Node, report: yamlsafe.Report, base: Path) -> DeskConfig | None:
     mqtt = read_mqtt(broker_node, report, base)
     for i in range(before, len(report)):  # the keys sit at the top of desk.yaml, not under mqtt:
         problem = report.problems[i]
-        report.problems[i] = dataclasses.replace(problem, message=problem.message.replace("mqtt.", "", 1)
-                                              .replace("mqtt has no broker", "the desk config has no broker")
-                                              .replace("the room config", "desk.yaml"))
+        report.problems[i] = dataclasses.replace(
+            problem, message=problem.message.replace("mqtt.", "", 1).replace("mqtt has no broker",
+                                                                              "the desk config has no broker"),
+            hint=problem.hint.replace("root:kiosk,", "root:kiosk-desk,").replace("the kiosk can", "the desk can"))
     values: dict = {}
     if "listen" in top:
         text = yamlsafe.scalar_text(top.get("listen"), report, "listen", max_len=300)
