@@ -32,6 +32,7 @@ PLAN = (
     ("bench_input_latency.py", ["--presses", "200"], ["--presses", "30"]),
     ("bench_cue_latency.py", ["--cues", "100"], ["--cues", "30"]),
     ("bench_timing.py", ["--long", "600", "--fast", "120"], ["--long", "60", "--fast", "20"]),
+    ("bench_desk.py", ["--seconds", "30"], ["--seconds", "10"]),
 )
 
 
