@@ -23,17 +23,6 @@ desk_record() {
 }
 desk_recorded() { [[ -f "$R$DESK_MANIFEST" ]] && grep -qxF "$1" "$R$DESK_MANIFEST"; }
 
-desk_packages() {
-    if [[ $LIVE -eq 0 || $PACKAGES -eq 0 ]]; then
-        say "packages: skipped; the desk needs: ${DESK_PACKAGES[*]}"
-        return
-    fi
-    command -v apt-get >/dev/null || die "apt-get not found: this installer is for Debian-like systems"
-    say "packages: ${DESK_PACKAGES[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${DESK_PACKAGES[@]}" >/dev/null
-}
-
 desk_user() {
     if ! have_user "$DESK_USER"; then
         local own_group=(--user-group)
@@ -160,7 +149,8 @@ desk_main() {
         desk_uninstall
         return
     fi
-    desk_packages
+    APT_PACKAGES=("${DESK_PACKAGES[@]}")
+    install_packages
     desk_user
     install_program
     desk_broker

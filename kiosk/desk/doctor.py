@@ -48,7 +48,7 @@ def check_desk(config_path: str) -> list[Finding]:
 
 
 def _broker(mqtt) -> list[Finding]:
-    import paho.mqtt.client as paho
+    from kiosk.desk.link import make_client
 
     try:
         socket.create_connection((mqtt.host, mqtt.port), timeout=TIMEOUT_S).close()
@@ -57,12 +57,7 @@ def _broker(mqtt) -> list[Finding]:
                         "start Mosquitto (sudo systemctl start mosquitto) or correct broker: in desk.yaml")]
     done, subscribed = threading.Event(), threading.Event()
     seen: dict = {"rooms": set()}
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id="kiosk-doctor-desk", protocol=paho.MQTTv5)
-    if mqtt.username:
-        client.username_pw_set(mqtt.username, mqtt.read_password())
-    if mqtt.tls is not None:
-        client.tls_set(ca_certs=str(mqtt.tls.ca), certfile=str(mqtt.tls.cert) if mqtt.tls.cert else None,
-                       keyfile=str(mqtt.tls.key) if mqtt.tls.key else None)
+    client = make_client(mqtt, "kiosk-doctor-desk", v5=True)
 
     def on_connect(c, userdata, flags, reason_code, properties):
         seen["connack"] = reason_code
