@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -66,6 +67,11 @@ class TestLiveBoard:
             assert seen["result"]["ok"] is True and seen["result"]["command"] == "message"
             seen = browser.wait_room("room-4", lambda r: r["state"]["message"] is not None)
             assert seen["state"]["message"]["text"] == "Client has arrived"
+            end_by = (datetime.now().astimezone() + timedelta(minutes=45)).isoformat(timespec="seconds")
+            status, answer = browser.command("room-4", {"end_by": end_by})
+            assert status == 200, answer
+            seen = browser.wait_room("room-4", lambda r: (r["result"] or {}).get("id") == answer["id"])
+            assert seen["result"]["command"] == "end_by", seen["result"]
         finally:
             proc.kill()
             proc.communicate()

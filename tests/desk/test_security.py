@@ -142,3 +142,31 @@ class TestPasswords:
         assert browser.get("/api/board")[0] == 401
         assert Browser(desk).login()[0] == 401
         assert Browser(desk).login("a brand new password")[0] == 303
+
+
+def test_with_https_the_cookie_is_secure_and_plain_http_is_not_served(broker, tmp_path):
+    import ssl
+    import subprocess
+    import urllib.request
+
+    from tests.desk.desk import Desk, _NoRedirect
+
+    cert, key = tmp_path / "desk.pem", tmp_path / "desk.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "30", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    key.chmod(0o600)
+    desk = Desk(broker, tmp_path / "desk", extra=f"https:\n  cert: {cert}\n  key: {key}\n").start()
+    try:
+        desk.url = desk.url.replace("http://", "https://")
+        b = Browser(desk)
+        b.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(b.jar), _NoRedirect(),
+                                               urllib.request.HTTPSHandler(context=ssl.create_default_context(
+                                                   cafile=str(cert))))
+        status, headers, _ = b.post_form("/login", {"password": PASSWORD})
+        assert status == 303 and "Secure" in headers["Set-Cookie"] and "HttpOnly" in headers["Set-Cookie"]
+        plain = Browser(desk)
+        plain.desk = type("D", (), {"url": desk.url.replace("https://", "http://")})()
+        with pytest.raises(OSError):  # the TLS port does not answer plain HTTP (no page, no cookie)
+            plain.get("/login")
+    finally:
+        desk.stop()
