@@ -107,7 +107,8 @@ def chart(rows: list[SessionRow], today: datetime) -> str:
     for d in range(0, CHART_DAYS, 7):
         day = first + timedelta(days=d)
         parts.append(f'<text class="axis" x="{PAD + d * day_w:.1f}" y="{CHART_H + 6}">{day:%d %b}</text>')
-    parts.append("</svg>")
+    parts.append('</svg><p class="legend"><span class="key"></span> on time <span class="key late"></span> '
+                 "more than a minute late (pale, dashed)</p>")
     return "".join(parts)
 
 
@@ -121,10 +122,9 @@ def render(room: str, name: str, rows: list[SessionRow], now: datetime) -> str:
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(name)}: history</title><link rel="stylesheet" href="/static/desk.css">
 <script src="/static/theme.js"></script></head>
-<body class="history"><header class="bar"><a class="back" href="/">← Board</a>
+<body class="history-page"><header class="bar"><a class="back" href="/">← Board</a>
 <h1>{escape(name)}: history</h1>
 <a class="button" href="/rooms/{room}/history.csv" download>Download CSV</a></header>
 <main><p class="summary">{summary}</p>
 <h2>Session lengths, last {CHART_DAYS} days</h2>{chart(rows, now)}
-<p class="legend"><span class="key ok"></span> on time <span class="key late"></span> late (hatched)</p>
 {_table(today, "Today")}{_table(past, f"Earlier (last {PAGE_DAYS} days)")}</main></body></html>"""

@@ -25,6 +25,7 @@ from kiosk.desk.board import Board
 from kiosk.desk.config import DeskConfig
 from kiosk.desk.link import DeskLink
 from kiosk.desk.store import Store
+from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
 
@@ -280,5 +281,9 @@ def serve(config: DeskConfig) -> None:
     app = make_app(config)
     log.info("the board is on %s", config.url)
     print(f"kiosk desk: the board is on {config.url}", flush=True)
-    web.run_app(app, host=config.listen_host, port=config.listen_port, ssl_context=ssl_context(config),
-                print=None, access_log=None, shutdown_timeout=3)
+    try:
+        web.run_app(app, host=config.listen_host, port=config.listen_port, ssl_context=ssl_context(config),
+                    print=None, access_log=None, shutdown_timeout=3)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise KioskError(f"cannot listen on {config.listen_host}:{config.listen_port} ({exc.strerror or exc}); "
+                         "stop what uses that port or change listen: in desk.yaml") from None

@@ -6,7 +6,10 @@ different states at 1366x768 and 768x1024, in both themes, land in artifacts/des
 
 from __future__ import annotations
 
+import json
 import os
+import time
+from datetime import datetime, timedelta
 import shutil
 import subprocess
 import sys
@@ -153,9 +156,27 @@ def test_five_rooms_in_different_states_read_at_a_glance(logged_in, clinic):
 
 
 def test_the_history_page_reads_without_script(logged_in, clinic):
-    _, desk = clinic
-    logged_in.get(desk.url + "/rooms/room-4/history")
+    broker, desk = clinic
+    room = FakeRoom(broker, "room-4")
+    today = datetime.now().astimezone().replace(hour=9, minute=0, second=0, microsecond=0)
+    try:
+        for n, (days_ago, minutes) in enumerate([(0, 62), (0, 58), (1, 60), (3, 95), (8, 61), (15, 45)], start=1):
+            start = today - timedelta(days=days_ago)
+            record = {"id": f"room-4/{n}", "room": "room-4", "session_id": n, "routine": "Back massage",
+                      "started_at": start.isoformat(), "ended_at": (start + timedelta(minutes=minutes)).isoformat(),
+                      "status": "finished", "target_s": 3600, "steps": []}
+            room.client.publish("kiosk/room-4/sessions", json.dumps(record).encode())
+    finally:
+        room.close()
+    deadline = time.monotonic() + 10
+    while True:
+        logged_in.get(desk.url + "/rooms/room-4/history")
+        if logged_in.find_elements(By.CSS_SELECTOR, "svg.chart rect") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert "Treatment room 4: history" in logged_in.find_element(By.TAG_NAME, "h1").text
+    assert len(logged_in.find_elements(By.CSS_SELECTOR, "svg.chart rect")) == 6
+    assert "2 sessions today, 1 late" in logged_in.find_element(By.CLASS_NAME, "summary").text
     logged_in.save_screenshot(os.path.join(artifacts_dir("desk"), "history-room-4.png"))
     logged_in.get(desk.url + "/")
 

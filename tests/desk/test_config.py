@@ -76,3 +76,20 @@ class TestBad:
         done = subprocess.run([sys.executable, "-m", "kiosk", "desk", "--config", str(path)], capture_output=True,
                               text=True, timeout=60)
         assert done.returncode == 1 and f"{path}:2:9:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_port_in_use_is_said_plainly(tmp_path):
+    import socket
+
+    from kiosk.desk.auth import write_hash_file
+
+    write_hash_file(tmp_path / "login", "a long enough password")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        path = write(tmp_path, f"broker: 127.0.0.1:1\nlisten: 127.0.0.1:{port}\ndata_dir: data\npassword_hash_file: login\n")
+        done = subprocess.run([sys.executable, "-m", "kiosk", "desk", "--config", str(path)], capture_output=True,
+                              text=True, timeout=60)
+    assert done.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
