@@ -55,9 +55,9 @@ def _late(row: SessionRow) -> str:
     if over is None:
         return "<td>–</td>"
     if row.on_time:
-        return '<td class="ok">✓ on time</td>'
+        return '<td class="on-time">✓ on time</td>'
     m, s = divmod(int(round(over)), 60)
-    return f'<td class="late">⚠ {m}:{s:02d} late</td>'
+    return f'<td class="is-late">⚠ {m}:{s:02d} late</td>'
 
 
 def _table(rows: list[SessionRow], caption: str) -> str:
