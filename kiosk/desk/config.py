@@ -13,7 +13,8 @@
       room-3: Treatment room 3
 
 Read with the project's YAML machinery, so every problem comes back as FILE:LINE:COL with a fix.
-The broker keys are read by the same parser as a room's ``mqtt:`` block.
+The broker keys are read by the same parser as a room's ``mqtt:`` block. ``schema/desk.schema.json``
+describes the same keys for editors (a test holds the two together).
 """
 
 from __future__ import annotations

@@ -93,3 +93,43 @@ def test_a_port_in_use_is_said_plainly(tmp_path):
                               text=True, timeout=60)
     assert done.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+class TestSchema:
+    """schema/desk.schema.json describes what the reader reads, for editors and people."""
+
+    @pytest.fixture
+    def schema(self):
+        import json
+
+        from kiosk.paths import ROOT
+
+        return json.loads((ROOT / "schema" / "desk.schema.json").read_text())
+
+    def test_it_names_exactly_the_keys_the_reader_knows(self, schema):
+        from kiosk.desk.config import KEYS
+
+        assert set(schema["properties"]) == set(KEYS) - {"password"}  # password: only read to be refused
+
+    def test_the_installed_config_and_the_readme_example_are_valid(self, schema):
+        import re
+
+        import jsonschema
+        import yaml
+
+        from kiosk.paths import ROOT
+
+        installer = (ROOT / "scripts" / "install-desk.sh").read_text()
+        written = installer.split("<<DESKYAML\n", 1)[1].split("\nDESKYAML", 1)[0]
+        written = written.replace("$DESK_ETC", "/etc/kiosk-desk").replace("$DESK_STATE", "/var/lib/kiosk-desk")
+        readme = re.search(r"```yaml\n(broker:.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+        for text in (written, readme):
+            jsonschema.validate(yaml.safe_load(text), schema)
+
+    @pytest.mark.parametrize("bad", [{"listen": "x"}, {"broker": "a", "password": "x"}, {"broker": "a", "lisen": "x"},
+                                     {"broker": "a", "rooms": {"Room 3": "x"}}, {"broker": "a", "https": {"cert": "c"}}])
+    def test_it_refuses_what_the_reader_refuses(self, schema, bad):
+        import jsonschema
+
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
