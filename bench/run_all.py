@@ -33,6 +33,7 @@ PLAN = (
     ("bench_cue_latency.py", ["--cues", "100"], ["--cues", "30"]),
     ("bench_timing.py", ["--long", "600", "--fast", "120"], ["--long", "60", "--fast", "20"]),
     ("bench_clinic.py", [], ["--steps", "15", "--cpu-runs", "1", "--cpu-s", "10", "--rooms", "3", "--speed", "60"]),
+    ("bench_desk.py", ["--seconds", "30"], ["--seconds", "10"]),
 )
 
 

@@ -1,4 +1,4 @@
-"""The ``kiosk`` command: run, validate, plan, simulate, history, doctor, schema.
+"""The ``kiosk`` command: run, validate, plan, simulate, history, doctor, schema, desk.
 
 Every sub-command lives in ``kiosk/commands/<name>.py`` with a ``register(subparsers)`` function
 that adds its parser and sets ``func(args) -> int``. Errors a person can cause are printed as one
@@ -15,7 +15,7 @@ from kiosk import __version__
 from kiosk.errors import KioskError
 
 #: Sub-commands in the order ``kiosk --help`` lists them.
-COMMANDS = ("run", "validate", "plan", "simulate", "history", "doctor", "schema")
+COMMANDS = ("run", "validate", "plan", "simulate", "history", "doctor", "schema", "desk")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,7 @@ from kiosk.audio.cues import CUES as CUE_NAMES
 from kiosk.clinic.config import MqttConfig, read_mqtt
 from kiosk.config_values import Key
 from kiosk.errors import Problem
+from kiosk.files import only_white_space
 from kiosk.inputs.actions import Action
 from kiosk.inputs.gestures import GESTURE_NAMES
 from kiosk.inputs.keys import MAPPABLE_KEYS
@@ -362,16 +363,6 @@ def config_path(path: str | os.PathLike[str] | None = None, environ: Mapping[str
     return SYSTEM_CONFIG if SYSTEM_CONFIG.is_file() else None
 
 
-def _blank(file: Path) -> bool:
-    """Whether ``file`` holds nothing but white space (no comment saying the defaults are meant)."""
-    from kiosk.files import read_regular_file
-
-    try:
-        return not read_regular_file(file, MAX_CONFIG_BYTES, "room config").strip()
-    except OSError:
-        return False
-
-
 def load_config(path: str | os.PathLike[str] | None = None,
                 environ: Mapping[str, str] | None = None) -> tuple[RoomConfig, list[Problem]]:
     """The room config and every problem found; never raises for a bad file or variable.
@@ -392,7 +383,7 @@ def load_config(path: str | os.PathLike[str] | None = None,
         root = yamlsafe.load_file(file, report, max_bytes=MAX_CONFIG_BYTES)
         if root is None and [p.message for p in report.problems] == ["the file is empty"]:
             report.problems.clear()  # a file of comments only: every setting at its default
-            if _blank(file):  # nothing at all: an edit cut short (a power cut), not a choice
+            if only_white_space(file, MAX_CONFIG_BYTES):  # an edit cut short (a power cut), not a choice
                 report.add(None, "the room config is empty: every setting is at its default and the PIN is 0000",
                            "restore it from your copy or deploy/room.example.yaml; a file of comments only "
                            "is how to say 'all defaults'")

@@ -87,3 +87,11 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, what: str = "fil
         raise FileReadError(name, what, f"cannot be read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def only_white_space(path: str | os.PathLike[str], limit: int) -> bool:
+    """Whether ``path`` is a regular file holding nothing but white space (an edit cut short)."""
+    try:
+        return not read_regular_file(path, limit).strip()
+    except OSError:
+        return False

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Headless UI tests need an X server (Xvfb), Mesa's software GL, libmtdev (Kivy's input probe),
-# xdotool (key presses into the window), espeak-ng (spoken prompts), faketime (wall-clock jumps) and a
-# real MQTT broker with its clients (mosquitto, mosquitto-clients) for the clinic-network tests. Install
-# what is missing
+# xdotool (key presses into the window), espeak-ng (spoken prompts), faketime (wall-clock jumps), a real
+# MQTT broker with its clients (mosquitto, mosquitto-clients) for the clinic-network tests, and a
+# headless Chromium with its WebDriver (chromium, chromium-driver) for the front-desk board's browser
+# tests. Install what is missing
 # with apt-get when running as root; otherwise say what to install.
 set -euo pipefail
 missing=()
@@ -12,6 +13,8 @@ command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v faketime >/dev/null || missing+=(faketime)   # wall-clock jumps under the real kiosk
 command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || missing+=(mosquitto)
 command -v mosquitto_sub >/dev/null || missing+=(mosquitto-clients)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 ldconfig -p 2>/dev/null | grep -q 'libmtdev.so.1' || missing+=(libmtdev1)
 compgen -G '/usr/lib/*/dri/swrast_dri.so' >/dev/null || compgen -G '/usr/lib/*/dri/kms_swrast_dri.so' >/dev/null \
     || missing+=(libgl1-mesa-dri)

@@ -5,6 +5,8 @@
 #   sudo scripts/install.sh --uninstall          remove the program, unit and boot changes; keep the
 #                                                room config and the session journal
 #   sudo scripts/install.sh --uninstall --purge  also remove /etc/kiosk, /var/lib/kiosk and the user
+#   sudo scripts/install.sh --desk               the front desk instead: Mosquitto with the clinic's
+#                                                config, the board (kiosk-desk.service); --desk --uninstall
 #
 # What it changes (docs/deploy.md says the same, with the reasons):
 #   packages   apt-get install python3-venv python3-lgpio libmtdev1 libgl1 libegl1 libgles2 alsa-utils
@@ -39,6 +41,7 @@ Options:
   --no-start           enable the service but do not start it now
   --uninstall          remove what the installer added
   --purge              with --uninstall: also the room config, the journal and the user
+  --desk               install (or with --uninstall remove) the front-desk board and the clinic's broker
   -h, --help           this text
 EOF
 }
@@ -52,6 +55,7 @@ VENV=1
 START=1
 UNINSTALL=0
 PURGE=0
+DESK=0
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -65,6 +69,7 @@ while [[ $# -gt 0 ]]; do
         --no-start) START=0; shift ;;
         --uninstall) UNINSTALL=1; shift ;;
         --purge) PURGE=1; shift ;;
+        --desk) DESK=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -339,6 +344,13 @@ uninstall() {
     fi
     [[ $LIVE -eq 1 && -d /run/systemd/system ]] && systemctl daemon-reload || true
 }
+
+if [[ $DESK -eq 1 ]]; then
+    # shellcheck source=scripts/install-desk.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/install-desk.sh"
+    desk_main
+    exit 0
+fi
 
 if [[ $UNINSTALL -eq 1 ]]; then
     uninstall

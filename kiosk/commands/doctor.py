@@ -29,10 +29,26 @@ def register(subparsers) -> None:
     parser.add_argument("--only", metavar="CHECK", action="append", choices=names,
                         help=f"run only this check (repeatable): {', '.join(names)}")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument("--desk", action="store_true",
+                        help="check the front desk instead: its config (--config, default "
+                             "/etc/kiosk-desk/desk.yaml), broker, login, board and certificate")
 
 
 def doctor(args: argparse.Namespace, system: System | None = None, out=None) -> int:
     out = out or sys.stdout
+    if getattr(args, "desk", False):
+        import getpass
+
+        from kiosk.desk.doctor import check_desk
+
+        findings = check_desk(args.config or "/etc/kiosk-desk/desk.yaml")
+        failed = any(f.status == FAIL for f in findings)
+        if args.json:
+            json.dump({"ok": not failed, "findings": [f.as_dict() for f in findings]}, out, indent=2)
+            out.write("\n")
+        else:
+            out.write(render(findings, getpass.getuser()))
+        return 1 if failed else 0
     system = system or System()
     ctx = make_context(system, user=args.user, config_path=args.config, data_dir=args.data_dir, unit=args.unit)
     findings = run_checks(ctx, args.only)
