@@ -2,8 +2,9 @@
 
 Every window in a plan sits at one common fraction ``f`` of its range (0 = shortest, 1 = longest),
 so a 30-minute booking stretches or squeezes all flexible steps alike. Fixed steps never move;
-untimed steps count as their estimate; paced reps follow ``f`` in whole reps. :func:`fit_fraction`
-is the one place that finds ``f``: the planner uses it once, the engine every time the schedule changes.
+untimed steps count as their estimate (a reps step the therapist counts, without one:
+:data:`REP_ESTIMATE_S` a rep); paced reps follow ``f`` in whole reps. :func:`fit_fraction` is the
+one place that finds ``f``: the planner uses it once, the engine every time the schedule changes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from kiosk.routines.model import Block, Item, Routine, Step, StepText
 TOLERANCE_S = 1e-6
 #: The fraction without a target: every window at its midpoint.
 MIDPOINT = 0.5
+#: Seconds per rep planned for a reps step the therapist counts (no ``pace``) and gives no
+#: ``estimate``: about one slow stroke. Planning it at 0:00 made every such session run late.
+REP_ESTIMATE_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -245,9 +249,12 @@ def _planned(step: Step, index: int, side: str | None, block: str | None, option
         reps_min, reps_max, pace = step.reps.min, step.reps.max, step.pace_s
         low, high = reps_min * pace, reps_max * pace
     else:
+        estimate = step.estimate_s
         if step.reps is not None:
             reps_min, reps_max = step.reps.min, step.reps.max
-        low = high = float(step.estimate_s or 0.0)
+            if estimate is None:  # the middle of its count, at one stroke's time each
+                estimate = (reps_min + reps_max) / 2 * REP_ESTIMATE_S
+        low = high = float(estimate or 0.0)
     auto = (step.kind == "timed" and auto_pace) or pace is not None
     return PlannedStep(
         index=index, name=step.name, kind=step.kind, side=side, planned_s=low, min_s=float(low),

@@ -7,7 +7,7 @@ import pytest
 from kiosk.engine.clock import FakeClock
 from kiosk.engine.session import Session
 from kiosk.inputs.actions import Action
-from kiosk.routines.plan import make_plan
+from kiosk.routines.plan import REP_ESTIMATE_S, make_plan
 from tests.engine.factories import WORKED, block, manual, reps, routine, timed
 
 
@@ -221,11 +221,23 @@ class TestManualPace:
     def test_untimed_steps_wait_without_a_remaining_time(self):
         s = session(routine(manual("Talk"), reps("Sweeps", 3, 4)))
         s.start(1000.0)
-        assert s.tick(1000.0 + 3600) == []
+        # Nothing ends by itself; only the halfway cue of the sweeps' per-rep estimate (3.5 x 15 s) falls due.
+        assert [(e.kind, e.at) for e in s.tick(1000.0 + 3600)] == [("halfway", 1000.0 + 3.5 * 15 / 2)]
         snap = s.snapshot(1000.0 + 3600)
         assert snap.waiting and snap.step_remaining_s is None and snap.name == "Talk"
         s.advance(5000.0)
         assert s.snapshot(5000.0).reps_label == "3-4 reps"
+
+
+class TestRepEstimate:
+    def test_a_counted_reps_step_without_an_estimate_is_planned_at_a_strokes_time_a_rep(self):
+        plan = make_plan(routine(timed("Warm-up", 60), reps("Sweeps", 3, 4)))
+        assert [s.planned_s for s in plan.steps] == [60.0, 3.5 * REP_ESTIMATE_S]
+        assert plan.total_s == 60.0 + 52.5
+
+    def test_an_estimate_given_wins(self):
+        plan = make_plan(routine(reps("Sweeps", 3, 4, estimate=30)))
+        assert plan.steps[0].planned_s == 30.0
 
 
 class TestCues:
