@@ -117,6 +117,31 @@ class Controller:
         self.session = Session(plan, self.clock, extend_s=self.extend_s)
         self._planned()
 
+    def replan(self, length_s: float | None = None, skip: Iterable[str] | None = None) -> str:
+        """Plan the chosen routine again for another length or other parts left out (the ready
+        screen's choices); the booked length moves to the nearest one still in reach.
+
+        Returns "" when the new plan is ready, else what stops it, in words for the screen, and
+        the plan stays as it was: leaving out every part would leave nothing to run.
+        """
+        from kiosk.errors import PlanError
+        from kiosk.routines.plan import reachable
+
+        if self.routine is None:
+            return "Choose a routine first"
+        skip = self.skip if skip is None else tuple(skip)
+        length_s = self.length_s if length_s is None else length_s
+        if length_s is None:
+            length_s = self.routine.length_s
+        try:
+            if length_s is not None:
+                low, high = reachable(self.routine, skip)
+                length_s = min(max(length_s, low), high)
+            self.choose(self.routine, length_s, skip)
+        except PlanError:
+            return "Leaving out every part leaves nothing to run: keep at least one"
+        return ""
+
     def adopt(self, session) -> None:
         """Take over a session restored from the journal after an unclean stop."""
         self.session = session

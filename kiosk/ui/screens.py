@@ -19,7 +19,6 @@ from kivy.utils import escape_markup
 
 from kiosk.controller import length_choices
 from kiosk.inputs.actions import Action
-from kiosk.routines.plan import reachable
 from kiosk.routines.durations import fmt_clock, fmt_human, fmt_offset
 from kiosk.ui import theme
 
@@ -146,17 +145,13 @@ class ReadyScreen(KioskScreen):
             app.to_picker()
 
     def _replan(self, length_s=None, skip=None) -> None:
-        c = self.controller
-        skip = c.skip if skip is None else skip
-        length_s = c.length_s if length_s is None else length_s
+        """Plan again for the length or parts touched; a choice that leaves nothing is refused."""
         app = App.get_running_app()
-        if length_s is None:
-            length_s = c.routine.length_s
-        if length_s is not None:
-            # Leaving parts out can put the booked length out of reach: take the nearest reachable.
-            low, high = reachable(c.routine, skip)
-            length_s = min(max(length_s, low), high)
-        app.choose(c.routine, length_s, skip)
+        problem = self.controller.replan(length_s, skip)
+        if problem:
+            app.show_notice(problem)
+        else:
+            app._show_ready()
 
     def _toggle_skip(self, tag: str) -> None:
         skip = set(self.controller.skip)
