@@ -12,12 +12,12 @@ import json
 
 from kiosk.commands.plan import add_routine_command, plan_from_args
 from kiosk.engine.events import (
-    Event, Extended, Rep, Respread, Resumed, SessionFinished, SideSwitched, StepEnded, StepStarted,
-    StepWarning,
+    Event, Extended, Rep, Respread, Resumed, SessionFinished, SideShortened, SideSwitched, StepEnded,
+    StepStarted, StepWarning,
 )
 from kiosk.engine.simulate import PRESS_ACTIONS, Press, simulate
 from kiosk.routines.durations import DurationError, fmt_clock, fmt_human, fmt_offset, parse_duration
-from kiosk.routines.plan import Plan
+from kiosk.routines.plan import Plan, PlannedStep
 
 
 def register(subparsers) -> None:
@@ -70,10 +70,15 @@ def json_line(plan: Plan, event: Event) -> dict:
     return {"t": round(event.at, 3), "event": event.kind, "step": event.index, "name": name}
 
 
-def _detail(event: Event) -> str:
+def _detail(plan: Plan, event: Event) -> str:
     if isinstance(event, StepStarted):
         reps = f", {event.reps} reps" if event.reps is not None and event.step.kind == "reps" else ""
-        return f"planned {fmt_clock(event.planned_s)}{reps}" + (" (back)" if event.back else "")
+        first = plan.steps[event.step.mirror].side if event.step.mirror is not None else None
+        matched = f", as the {first} side was done" if event.matched else ""
+        return f"planned {fmt_clock(event.planned_s)}{reps}{matched}" + (" (back)" if event.back else "")
+    if isinstance(event, SideShortened):
+        side = f"the {event.side} side" if event.side else "the second side"
+        return f"{side} gets {fmt_clock(event.short_s)} less than the first: the booking cannot fit more"
     if isinstance(event, StepEnded):
         timing = f", {event.timing}" if event.timing else ""
         return f"took {fmt_clock(event.actual_s)} ({event.how}{timing})"
@@ -97,14 +102,18 @@ def _detail(event: Event) -> str:
     return ""
 
 
+def _name(step: PlannedStep) -> str:
+    return f"{step.name} ({step.side})" if step.side else step.name
+
+
 def format_log(plan: Plan, events: list[Event]) -> str:
     """``mm:ss  event  step`` lines for people, with a short detail where it helps."""
     width = max(len(e.kind) for e in events)
-    steps = {e.index: f"{e.index:>2} {plan.steps[e.index].name}" for e in events if e.index is not None}
+    steps = {e.index: f"{e.index:>2} {_name(plan.steps[e.index])}" for e in events if e.index is not None}
     step_width = max((len(v) for v in steps.values()), default=0)
     lines = []
     for event in events:
         step = steps.get(event.index, "")
-        text = f"{fmt_clock(event.at):>7}  {event.kind:<{width}}  {step:<{step_width}}  {_detail(event)}"
+        text = f"{fmt_clock(event.at):>7}  {event.kind:<{width}}  {step:<{step_width}}  {_detail(plan, event)}"
         lines.append(text.rstrip())
     return "\n".join(lines)

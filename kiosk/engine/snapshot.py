@@ -65,7 +65,7 @@ def build_snapshot(session: SessionView, t: float) -> Snapshot:
         )
     i = s.index
     step = steps[i]
-    elapsed = s.active(t)
+    elapsed = s.step_time(t)
     planned = s.step.planned
     if s.step.auto or planned > 0:
         remaining: float | None = max(0.0, planned - elapsed)
