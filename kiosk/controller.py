@@ -7,10 +7,11 @@ every plan, engine event, return to the picker, frame and the kiosk's end, in re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence, TypeVar
 
+from kiosk.engine.budget import SteadyBudget, budget_words
 from kiosk.errors import KioskError
 from kiosk.inputs.actions import Action
 from kiosk.listeners import LISTENER_METHODS, Listener, notify
@@ -85,6 +86,7 @@ class Controller:
         self.skip: tuple[str, ...] = ()
         self.plan = None
         self.session = None
+        self._budget = SteadyBudget()
         self._listeners: list[Listener] = []
 
     @property
@@ -152,6 +154,7 @@ class Controller:
         self._planned()
 
     def _planned(self) -> None:
+        self._budget = SteadyBudget()
         notify(self._listeners, "on_plan", self.plan)
 
     def clear(self) -> None:
@@ -221,9 +224,14 @@ class Controller:
         return self.clock.now() if now is None else now
 
     def snapshot(self, now: float | None = None):
+        """What the screens show now; the budget readout held steady (see :class:`SteadyBudget`)."""
         if self.session is None:
             return None
-        return self.session.snapshot(self._now(now))
+        snap = self.session.snapshot(self._now(now))
+        shown = self._budget.update(snap.over_s)
+        if shown != snap.over_s:
+            snap = replace(snap, over_s=shown, offset_label=budget_words(shown))
+        return snap
 
     def _emit(self, events: list) -> None:
         notify(self._listeners, "on_events", events)

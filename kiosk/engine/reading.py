@@ -96,3 +96,13 @@ class SessionReading:
         later = self._following(first)
         f, matching, _ = self.schedule().fit(later, self.target_s - end, self._s.fraction)
         return f, Schedule(self._s.records, matching).total(later, f)
+
+    def later_range(self, end: float) -> tuple[float, float]:
+        """``(shortest, longest)`` the steps after the current one can take if it ends at ``end``
+        (second sides matched while the booking lets them be)."""
+        later = self._following(0 if self._s.index is None else self._s.index + 1)
+        matching = not self._s.sides_shortened
+        if self.target_s is not None:
+            _, matching, _ = self.schedule().fit(later, self.target_s - end, self._s.fraction)
+        schedule = Schedule(self._s.records, matching)
+        return schedule.total(later, 0.0), schedule.total(later, 1.0)

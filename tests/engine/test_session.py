@@ -214,7 +214,7 @@ class TestPause:
         # Opening's last 30 s end at 360; the rest at its shortest (330 s) ends at 690: 1:30 late.
         assert respread.fraction == 0.0 and respread.over_s == pytest.approx(90)
         snap = s.snapshot(1330.0)
-        assert snap.over_s == pytest.approx(90) and snap.offset_label == "+1:30"
+        assert snap.over_s == pytest.approx(90) and snap.offset_label == "1:30 behind"
         assert (s.tick(5000.0)[-1].over_s) == pytest.approx(90)
 
     @pytest.mark.parametrize("state_action, action", [("none", "resume"), ("pause", "pause")])
