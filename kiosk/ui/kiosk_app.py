@@ -235,6 +235,7 @@ class KioskApp(App):
             if low - 1e-6 <= self.services.default_length <= high + 1e-6:
                 length_s = self.services.default_length
         self.controller.choose(routine, length_s, skip)
+        self.sm.get_screen("ready").picked_at = self.controller.clock.now()
         self._show_ready()
 
     def _show_ready(self) -> None:
@@ -246,7 +247,8 @@ class KioskApp(App):
         if self.controller.session is None:
             return
         self.show_events(self.controller.act(Action.ADVANCE))
-        self._go("session")
+        if self.controller.state != "ready":
+            self._go("session")
 
     def leave_out(self, tag: str) -> None:
         """The client declined a part: its steps still to come are left out, the time re-spread."""
