@@ -100,7 +100,7 @@ class TestSameKeys:
                         "gestures": {"tap": "advance", "hold": "toggle_pause", "double_tap": "back",
                                      "long_hold": "extend"}}],
             "keys": {f"F{n}": "back" for n in range(13, 25)},
-            "resume_max_age": "2h", "autosave": "2s",
+            "resume_max_age": "2h", "autosave": "2s", "clock": 12,
         }
         text = yaml.safe_dump(complete)
         assert read(tmp_path, text) == []
