@@ -24,7 +24,9 @@ from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, Numer
 from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.ui import theme
-from kiosk.ui.readout import big_readout, locale_hours, next_change_s, rep_label, wall_time
+from kiosk.ui.readout import (
+    big_readout, locale_hours, next_change_s, rep_label, side_shortened_note, wall_time,
+)
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).with_name("kv")
@@ -181,6 +183,9 @@ class KioskApp(App):
         if not self.services.player_available and kinds & self.services.cue_kinds:
             self.flash = 1.0
             Clock.schedule_once(lambda _dt: setattr(self, "flash", 0.0), 0.6)
+        for e in events:
+            if e.kind == "side_shortened":
+                self.show_notice(side_shortened_note(e))
         if "session_finished" in kinds:
             self.refresh()
             self.sm.get_screen("summary").populate(self.controller)

@@ -59,6 +59,12 @@ def big_readout(snap) -> tuple[str, str, tuple]:
     return fmt_clock(elapsed), "tap the pedal when done", theme.TEXT
 
 
+def side_shortened_note(event) -> str:
+    """What the screen says when the booking cannot give the second side what the first got."""
+    side = f"The {event.side} side" if event.side else "The second side"
+    return f"{side} gets {fmt_clock(event.short_s)} less than the first: the booking cannot fit more"
+
+
 def wall_time(seconds_from_now: float, hours: int = 24) -> str:
     """The time of day ``seconds_from_now`` on a 12 hour (``3:05 PM``) or 24 hour (``15:05``) clock."""
     when = time.localtime(time.time() + max(0.0, seconds_from_now))

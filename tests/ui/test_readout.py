@@ -8,7 +8,7 @@ from kiosk.engine.clock import FakeClock
 from kiosk.engine.session import Session
 from kiosk.routines.loader import load_routine_text
 from kiosk.routines.plan import make_plan
-from kiosk.ui.readout import big_readout, locale_hours, next_change_s, rep_label, wall_time
+from kiosk.ui.readout import big_readout, locale_hours, next_change_s, rep_label, side_shortened_note, wall_time
 
 ROUTINE = """
 version: 1
@@ -109,3 +109,10 @@ class TestTimeOfDay:
 
         monkeypatch.setattr(locale, "setlocale", missing)
         assert locale_hours() == 24
+
+
+def test_a_shortened_second_side_is_said_in_words():
+    from kiosk.engine.events import SideShortened
+
+    note = side_shortened_note(SideShortened(at=0.0, index=9, side="right", short_s=100.0))
+    assert note == "The right side gets 1:40 less than the first: the booking cannot fit more"
