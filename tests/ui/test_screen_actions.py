@@ -113,8 +113,13 @@ class TestNoSessionByAccident:
         d.key("p")
         d.app.stop_session()
         assert d.screen == "summary"
+        for _ in range(25):             # the summary slides in and is laid out
+            d.frames(1)
+            time.sleep(0.02)
         done = next(w for w in d.app.sm.get_screen("summary").walk() if getattr(w, "text", "") == "Done")
         d.tap(done)                     # brushed, not held
+        time.sleep(0.1)                 # long enough for any button's release to have fired
+        d.frames(3)
         assert d.screen == "summary"
         d.hold(done)
         assert d.screen == "picker"
