@@ -274,7 +274,8 @@ class Session(SessionReading):
 
     def _respread_later(self, begin: float, t: float, events: list[Event]) -> None:
         self._respread(self._s.index + 1, begin, t, events)  # type: ignore[operator]
-        self._s.rest = self.schedule().total(self._following(self._s.index + 1), self._s.fraction)  # type: ignore[operator]
+        later = self._following(self._s.index + 1)  # type: ignore[operator]
+        self._s.rest = self.schedule().total(later, self._s.fraction)
 
     def _start_step(self, i: int, t: float, events: list[Event], back: bool = False, auto: bool = False,
                     carry_on: dict[str, Any] | None = None) -> None:

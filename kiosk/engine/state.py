@@ -84,7 +84,8 @@ class StepState:
         """Carry on the run saved at a skip (``{"at", "step"}``, see ``SessionState.undo``): its
         plan, and the time it had got to, which this returns (its deadlines before it are past)."""
         before = StepState(**skipped["step"])
-        self.planned, self.reps, self.extended, self.extends = before.planned, before.reps, before.extended, before.extends
+        self.planned, self.reps = before.planned, before.reps
+        self.extended, self.extends = before.extended, before.extends
         self.offset = skipped["at"] - before.start - before.paused + before.offset
         return self.offset
 
