@@ -67,6 +67,7 @@ class RoomConfig:
     cues: Mapping[str, bool] = field(default_factory=lambda: {name: True for name in CUE_NAMES})
     spoken_prompts: bool = False
     practice_mode: bool = False
+    clock: int | None = None  #: 12 or 24 hour time of day; None: as the locale writes it
     display: DisplayConfig = field(default_factory=DisplayConfig)
     pedals: tuple[PedalConfig, ...] = (PedalConfig(pin=17),)
     keys: Mapping[str, Action] = field(default_factory=dict)
@@ -112,6 +113,8 @@ SCALARS: dict[str, Key] = {
     "muted": Key(V.BOOL, "true mutes every cue."),
     "spoken_prompts": Key(V.BOOL, "Speak each step's name and instruction as it starts."),
     "practice_mode": Key(V.BOOL, "Show the teaching notes and the timing report, for students."),
+    "clock": Key(V.CLOCK, "The time of day on screen: 12 (3:05 PM) or 24 (15:05); "
+                          "without it, as the system's locale writes it."),
     "resume_max_age": Key(V.duration_in(60, 7 * 24 * 3600), "A session interrupted (power cut) longer ago "
                                                             "than this is closed instead of resumed."),
     "autosave": Key(V.duration_in(1, 60), "How often a running session is saved for resume."),
@@ -322,6 +325,7 @@ _ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "KIOSK_MUTED": _scalar("muted"),
     "KIOSK_SPOKEN_PROMPTS": _scalar("spoken_prompts"),
     "KIOSK_PRACTICE_MODE": _scalar("practice_mode"),
+    "KIOSK_CLOCK": _scalar("clock"),
     "KIOSK_RESUME_MAX_AGE": _scalar("resume_max_age"),
     "KIOSK_ROUTINES": ("routines", lambda text: tuple(Path(p).expanduser() for p in text.split(os.pathsep) if p)),
     "KIOSK_FULLSCREEN": _display("fullscreen"),

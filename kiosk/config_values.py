@@ -130,6 +130,13 @@ def _rotation(raw: str) -> int:
     return number
 
 
+def _clock(raw: str) -> int:
+    match = re.fullmatch(r"\s*(12|24)\s*(h|hours?|-hours?)?\s*", raw, re.IGNORECASE)
+    if not match:
+        raise ValueError(f'"{raw}" is not a clock; write 12 (3:05 PM) or 24 (15:05)')
+    return int(match.group(1))
+
+
 def _bounce_ms(raw: str) -> float:
     low, high = BOUNCE_MS_RANGE
     return float(int_in(int(low), int(high), " ms").read(raw))
@@ -147,6 +154,7 @@ FULLSCREEN = Value(_fullscreen, {"anyOf": [{"const": "auto"}, *_BOOL_SCHEMA["any
                    lambda value: "auto" if value is None else value)
 SIZE = Value(_size, {"type": "string", "pattern": r"^\s*[0-9]{3,5}\s*[xX×]\s*[0-9]{3,5}\s*$", "examples": ["800x480"]})
 ROTATION = Value(_rotation, {"enum": list(ROTATIONS)})
+CLOCK = Value(_clock, {"anyOf": [{"enum": [12, 24]}, {"type": "string", "pattern": r"^\s*(12|24)\s*[hH]?\s*$"}]})
 GPIO_PIN = Value(lambda raw: parse_pin(raw.strip()), {
     "anyOf": [{"type": "integer", "minimum": 2, "maximum": 27},
               {"type": "string", "pattern": rf"^\s*(({any_case('gpio')}|{any_case('bcm')})?\s*[0-9]{{1,2}}"

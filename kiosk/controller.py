@@ -7,10 +7,11 @@ every plan, engine event, return to the picker, frame and the kiosk's end, in re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence, TypeVar
 
+from kiosk.engine.budget import SteadyBudget, budget_words
 from kiosk.errors import KioskError
 from kiosk.inputs.actions import Action
 from kiosk.listeners import LISTENER_METHODS, Listener, notify
@@ -85,6 +86,7 @@ class Controller:
         self.skip: tuple[str, ...] = ()
         self.plan = None
         self.session = None
+        self._budget = SteadyBudget()
         self._listeners: list[Listener] = []
 
     @property
@@ -117,6 +119,31 @@ class Controller:
         self.session = Session(plan, self.clock, extend_s=self.extend_s)
         self._planned()
 
+    def replan(self, length_s: float | None = None, skip: Iterable[str] | None = None) -> str:
+        """Plan the chosen routine again for another length or other parts left out (the ready
+        screen's choices); the booked length moves to the nearest one still in reach.
+
+        Returns "" when the new plan is ready, else what stops it, in words for the screen, and
+        the plan stays as it was: leaving out every part would leave nothing to run.
+        """
+        from kiosk.errors import PlanError
+        from kiosk.routines.plan import reachable
+
+        if self.routine is None:
+            return "Choose a routine first"
+        skip = self.skip if skip is None else tuple(skip)
+        length_s = self.length_s if length_s is None else length_s
+        if length_s is None:
+            length_s = self.routine.length_s
+        try:
+            if length_s is not None:
+                low, high = reachable(self.routine, skip)
+                length_s = min(max(length_s, low), high)
+            self.choose(self.routine, length_s, skip)
+        except PlanError:
+            return "Leaving out every part leaves nothing to run: keep at least one"
+        return ""
+
     def adopt(self, session) -> None:
         """Take over a session restored from the journal after an unclean stop."""
         self.session = session
@@ -127,6 +154,7 @@ class Controller:
         self._planned()
 
     def _planned(self) -> None:
+        self._budget = SteadyBudget()
         notify(self._listeners, "on_plan", self.plan)
 
     def clear(self) -> None:
@@ -204,9 +232,14 @@ class Controller:
         return self.clock.now() if now is None else now
 
     def snapshot(self, now: float | None = None):
+        """What the screens show now; the budget readout held steady (see :class:`SteadyBudget`)."""
         if self.session is None:
             return None
-        return self.session.snapshot(self._now(now))
+        snap = self.session.snapshot(self._now(now))
+        shown = self._budget.update(snap.over_s)
+        if shown != snap.over_s:
+            snap = replace(snap, over_s=shown, offset_label=budget_words(shown))
+        return snap
 
     def _emit(self, events: list) -> None:
         notify(self._listeners, "on_events", events)

@@ -47,6 +47,7 @@ class TestGoodFiles:
             keys: {F13: back, F24: extend}
             resume_max_age: 2h
             autosave: 2s
+            clock: 12
         """)
         assert problems == []
         assert config.room == "Room 2"
@@ -62,6 +63,7 @@ class TestGoodFiles:
         assert config.pedals == (PedalConfig(pin=17, hold_time=0.8),)
         assert config.keys == {"F13": Action.BACK, "F24": Action.EXTEND}
         assert (config.resume_max_age, config.autosave) == (7200.0, 2.0)
+        assert config.clock == 12
 
     def test_two_pedals_with_their_own_gestures(self, tmp_path):
         config, problems = load(tmp_path, """
@@ -117,6 +119,7 @@ BAD = [
     ("exit_chord: q\n", 1, 13, "not a key chord", "exit_chord", None),
     ("default_routine: [a, b]\n", 1, 18, "must be a single value", "default_routine", None),
     ("resume_max_age: 10s\n", 1, 17, "out of range", "resume_max_age", 10800.0),
+    ("clock: 13\n", 1, 8, "write 12 (3:05 PM) or 24 (15:05)", "clock", None),
 ]
 
 

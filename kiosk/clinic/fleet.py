@@ -54,7 +54,8 @@ class _Printer(Listener):
 
         for e in events:
             name = self.plan.steps[e.index].name if e.index is not None else ""
-            print(f"{fmt_clock(e.at):>7}  {e.kind:<16} {name}  {_detail(e)}".rstrip(), file=self.out, flush=True)
+            print(f"{fmt_clock(e.at):>7}  {e.kind:<16} {name}  {_detail(self.plan, e)}".rstrip(),
+                  file=self.out, flush=True)
 
 
 def run_realtime(args, plan, out=sys.stdout) -> int:

@@ -13,12 +13,12 @@ from typing import Any, Callable
 
 from kiosk.commands.plan import add_routine_command, plan_from_args
 from kiosk.engine.events import (
-    Event, Extended, Rep, Respread, Resumed, SessionFinished, SideSwitched, StepEnded, StepStarted,
-    StepWarning,
+    Event, Extended, Rep, Respread, Resumed, SessionFinished, SideShortened, SideSwitched, StepEnded,
+    StepStarted, StepWarning,
 )
 from kiosk.engine.simulate import PRESS_ACTIONS, Press, simulate
 from kiosk.routines.durations import DurationError, fmt_clock, fmt_human, fmt_offset, parse_duration
-from kiosk.routines.plan import Plan
+from kiosk.routines.plan import Plan, PlannedStep
 
 
 def register(subparsers) -> None:
@@ -93,45 +93,57 @@ def json_line(plan: Plan, event: Event) -> dict:
     return {"t": round(event.at, 3), "event": event.kind, "step": event.index, "name": name}
 
 
-def _step_started(e: StepStarted) -> str:
+def _step_started(plan: Plan, e: StepStarted) -> str:
     reps = f", {e.reps} reps" if e.reps is not None and e.step.kind == "reps" else ""
-    return f"planned {fmt_clock(e.planned_s)}{reps}" + (" (back)" if e.back else "")
+    first = plan.steps[e.step.mirror].side if e.step.mirror is not None else None
+    matched = f", as the {first} side was done" if e.matched else ""
+    return f"planned {fmt_clock(e.planned_s)}{reps}{matched}" + (" (back)" if e.back else "")
 
 
-def _session_finished(e: SessionFinished) -> str:
+def _side_shortened(_plan: Plan, e: SideShortened) -> str:
+    side = f"the {e.side} side" if e.side else "the second side"
+    return f"{side} gets {fmt_clock(e.short_s)} less than the first: the booking cannot fit more"
+
+
+def _session_finished(_plan: Plan, e: SessionFinished) -> str:
     over = "" if e.over_s is None else f", {fmt_offset(e.over_s)} against the booking"
     paused = f", paused {fmt_clock(e.paused_s)}" if e.paused_s else ""
     return f"{e.how} after {fmt_clock(e.elapsed_s)}{paused}{over}"
 
 
 #: What the log line says after each kind of event (events not listed say nothing more).
-_DETAILS: dict[type, Callable[[Any], str]] = {
+_DETAILS: dict[type, Callable[[Plan, Any], str]] = {
     StepStarted: _step_started,
-    StepEnded: lambda e: f"took {fmt_clock(e.actual_s)} ({e.how}{f', {e.timing}' if e.timing else ''})",
-    StepWarning: lambda e: f"{fmt_human(e.seconds)} left",
-    Rep: lambda e: f"rep {e.rep} of {e.of}",
-    SideSwitched: lambda e: f"to the {e.side} side",
-    Resumed: lambda e: f"after {fmt_clock(e.paused_s)}",
-    Extended: lambda e: f"+{fmt_human(e.seconds)}, now {fmt_clock(e.planned_s)}",
-    Respread: lambda e: f"later windows at {e.fraction:.0%} (was {e.previous:.0%})"
-                        + ("" if abs(e.over_s) < 1 else f", ends {fmt_offset(e.over_s)}"),
+    SideShortened: _side_shortened,
+    StepEnded: lambda _p, e: f"took {fmt_clock(e.actual_s)} ({e.how}{f', {e.timing}' if e.timing else ''})",
+    StepWarning: lambda _p, e: f"{fmt_human(e.seconds)} left",
+    Rep: lambda _p, e: f"rep {e.rep} of {e.of}",
+    SideSwitched: lambda _p, e: f"to the {e.side} side",
+    Resumed: lambda _p, e: f"after {fmt_clock(e.paused_s)}",
+    Extended: lambda _p, e: f"+{fmt_human(e.seconds)}, now {fmt_clock(e.planned_s)}",
+    Respread: lambda _p, e: f"later windows at {e.fraction:.0%} (was {e.previous:.0%})"
+                            + ("" if abs(e.over_s) < 1 else f", ends {fmt_offset(e.over_s)}"),
     SessionFinished: _session_finished,
 }
 
 
-def _detail(event: Event) -> str:
+def _detail(plan: Plan, event: Event) -> str:
     detail = _DETAILS.get(type(event))
-    return detail(event) if detail else ""
+    return detail(plan, event) if detail else ""
+
+
+def _name(step: PlannedStep) -> str:
+    return f"{step.name} ({step.side})" if step.side else step.name
 
 
 def format_log(plan: Plan, events: list[Event]) -> str:
     """``mm:ss  event  step`` lines for people, with a short detail where it helps."""
     width = max(len(e.kind) for e in events)
-    steps = {e.index: f"{e.index:>2} {plan.steps[e.index].name}" for e in events if e.index is not None}
+    steps = {e.index: f"{e.index:>2} {_name(plan.steps[e.index])}" for e in events if e.index is not None}
     step_width = max((len(v) for v in steps.values()), default=0)
     lines = []
     for event in events:
         step = steps.get(event.index, "")
-        text = f"{fmt_clock(event.at):>7}  {event.kind:<{width}}  {step:<{step_width}}  {_detail(event)}"
+        text = f"{fmt_clock(event.at):>7}  {event.kind:<{width}}  {step:<{step_width}}  {_detail(plan, event)}"
         lines.append(text.rstrip())
     return "\n".join(lines)

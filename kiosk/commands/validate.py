@@ -20,6 +20,7 @@ from kiosk.paths import ROUTINES_DIR
 from kiosk.routines.durations import fmt_window
 from kiosk.routines.loader import expanded_count, load_routine, routine_files
 from kiosk.routines.model import Block, Item, Routine
+from kiosk.routines.plan import REP_ESTIMATE_S
 
 
 def register(subparsers) -> None:
@@ -85,6 +86,9 @@ def _length(items: tuple[Item, ...]) -> tuple[float, float, int]:
             low, high = low + item.reps.min * item.pace_s, high + item.reps.max * item.pace_s
         elif item.estimate_s is not None:
             low, high = low + item.estimate_s, high + item.estimate_s
+        elif item.reps is not None:  # counted by the therapist: planned at a stroke's time a rep
+            estimate = (item.reps.min + item.reps.max) / 2 * REP_ESTIMATE_S
+            low, high = low + estimate, high + estimate
         else:
             untimed += 1
     return low, high, untimed

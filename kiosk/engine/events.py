@@ -56,12 +56,14 @@ class SessionStarted(Event, kind="session_started"):
 
 class StepStarted(Event, kind="step_started"):
     """A step began. ``planned_s`` and ``reps`` are its live plan (after any re-spread);
-    ``back`` is true when the therapist went back to it."""
+    ``back`` is true when the therapist went back to it; ``matched`` when it is a second side
+    planned to match its first side as actually done."""
 
     step: PlannedStep
     planned_s: float
     reps: int | None
     back: bool = False
+    matched: bool = False
 
     @property
     def name(self) -> str:
@@ -153,6 +155,14 @@ class PartLeftOut(Event, kind="part_left_out"):
     steps: tuple[int, ...]
 
 
+class SideShortened(Event, kind="side_shortened"):
+    """The booking cannot give the second side what the first side got: the steps still to come
+    on it are planned ``short_s`` seconds shorter in all than their first side as done."""
+
+    side: str | None
+    short_s: float
+
+
 class SessionFinished(Event, kind="session_finished"):
     """The session is over: ``how`` is finished (last step done) or stopped."""
 
@@ -166,7 +176,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
         SessionStarted, StepStarted, StepEnded, StepWarning, MinReached, MaxReached, Rep,
-        SideSwitched, Halfway, Paused, Resumed, Extended, Respread, PartLeftOut, SessionFinished,
+        SideSwitched, Halfway, Paused, Resumed, Extended, Respread, PartLeftOut, SideShortened,
+        SessionFinished,
     )
 }
 

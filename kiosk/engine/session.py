@@ -9,26 +9,29 @@ target length, every schedule change re-spreads the later windows to one new com
 from __future__ import annotations
 
 import math
-
+from dataclasses import asdict
 from enum import Enum
 from typing import Any, Callable
 
 from kiosk.engine.clock import Clock
 from kiosk.engine.events import (
     Event, Extended, Halfway, MaxReached, MinReached, PartLeftOut, Paused, Rep, Respread, Resumed,
-    SessionFinished, SessionStarted, SideSwitched, Snapshot, StepEnded, StepStarted, StepWarning,
+    SessionFinished, SessionStarted, SideShortened, SideSwitched, StepEnded, StepStarted, StepWarning,
 )
+from kiosk.engine.reading import SessionReading
 from kiosk.engine.records import EPS, StepRecord
-from kiosk.engine.snapshot import build_snapshot
 from kiosk.engine.state import OPTIONS, SessionState, StepState, load, save
-from kiosk.routines.plan import Plan, PlannedStep, duration_at, fit_fraction, total_at
+from kiosk.routines.plan import Plan, PlannedStep, fit_fraction, total_at
 
 STATES = ("ready", "running", "paused", "finished")
 ACTIONS = ("start", "advance", "back", "pause", "resume", "toggle_pause", "extend", "stop")
+#: Back this soon after a skip returns to the skipped step with the time it had left (a skip by
+#: mistake is undone); later, Back restarts the previous step.
+UNDO_SKIP_S = 5.0
 _DEFAULT = object()
 
 
-class Session:
+class Session(SessionReading):
     """One session of a plan. Every action takes an optional ``now`` (default ``clock.now()``),
     first returns the events that fell due before it, then the action's own events.
 
@@ -67,16 +70,6 @@ class Session:
         self._s = SessionState(fraction=fraction, rest=rest, half=half, halfway_done=half <= 0)
 
     # --- time ---------------------------------------------------------------------------
-
-    def _rel(self, now: float | None) -> float:
-        """``now`` in seconds after the start, never before the last moment already handled."""
-        if self._t0 is None:
-            return 0.0
-        t = (self.clock.now() if now is None else now) - self._t0
-        return t if t > self._s.last else self._s.last
-
-    def _abs(self, rel: float) -> float:
-        return (self._t0 or 0.0) + rel
 
     def next_deadline(self) -> float | None:
         """Clock time of the next event that will fall due by itself, if any (for schedulers)."""
@@ -158,20 +151,29 @@ class Session:
             t = self._s.last
             if self._s.step.auto_started and t - self._s.step.start < self.grace_s - EPS:
                 return events
+            skipped = {"index": self._s.index, "at": t, "step": asdict(self._s.step)}
             self._end_step(t, "advance", events)
             self._next_step(t, events)
+            self._s.undo = skipped
         return events
 
     def back(self, now: float | None = None) -> list[Event]:
-        """Restart the previous step (the first step restarts itself); resumes if paused."""
+        """Go back to the previous step; resumes if paused. Within :data:`UNDO_SKIP_S` of skipping
+        it, the step carries on with the time it had left; otherwise (and for the first step,
+        which restarts itself) it starts again from its full planned time."""
         events = self.tick(now)
         if self._s.state == "paused":
             self._resume(self._s.last, events)
         if self._s.state == "running":
             t, i = self._s.last, self._s.index or 0
+            undo = self._s.undo
             self._end_step(t, "back", events)
             previous = self._before(i)
-            self._start_step(i if previous is None else previous, t, events, back=True)
+            target = i if previous is None else previous
+            if undo is not None and undo["index"] == target and t - undo["at"] <= UNDO_SKIP_S + EPS:
+                self._start_step(target, t, events, back=True, carry_on=undo)
+            else:
+                self._start_step(target, t, events, back=True)
         return events
 
     def pause(self, now: float | None = None) -> list[Event]:
@@ -203,7 +205,7 @@ class Session:
         t = self._s.last
         step = self._steps[self._s.index]  # type: ignore[index]
         self._s.step.extend(step, extra)
-        self._s.step.arm(step, self.warning_s, after=self._s.active(t))
+        self._s.step.arm(step, self.warning_s, after=self._s.step_time(t))
         events.append(Extended(at=self._abs(t), index=self._s.index, seconds=extra, planned_s=self._s.step.planned))
         self._respread_later(self._s.current_end(t), t, events)
         return events
@@ -268,14 +270,6 @@ class Session:
 
     # --- steps ----------------------------------------------------------------------------
 
-    def _following(self, first: int) -> list[PlannedStep]:
-        """The steps from plan index ``first`` on, less those left out."""
-        return [s for s in self._steps[first:] if s.index not in self._s.dropped]
-
-    def next_index(self, i: int) -> int | None:
-        """The plan index of the step that follows step ``i`` (None after the last)."""
-        return next((s.index for s in self._steps[i + 1:] if s.index not in self._s.dropped), None)
-
     def _before(self, i: int) -> int | None:
         """The plan index of the step before step ``i`` (None before the first)."""
         return next((s.index for s in reversed(self._steps[:i]) if s.index not in self._s.dropped), None)
@@ -285,37 +279,46 @@ class Session:
         if self.target_s is None:
             return
         later = self._following(first)
-        previous = self._s.fraction
-        self._s.fraction = fit_fraction(later, self.target_s - begin, rigid=previous)
+        previous, was_short = self._s.fraction, self._s.sides_shortened
+        self._s.fraction, matching, short = self.schedule().fit(later, self.target_s - begin, previous)
+        self._s.sides_shortened = not matching
         self._s.fit_end = begin
         if abs(self._s.fraction - previous) > 1e-9:
-            over = begin + total_at(later, self._s.fraction) - self.target_s
+            over = begin + self.schedule().total(later, self._s.fraction) - self.target_s
             events.append(Respread(at=self._abs(t), index=self._s.index, fraction=self._s.fraction,
                                    previous=previous, over_s=over))
+        if self._s.sides_shortened and not was_short:
+            side = next((s.side for s in later if s.mirror is not None), None)
+            events.append(SideShortened(at=self._abs(t), index=self._s.index, side=side, short_s=short))
 
     def _respread_later(self, begin: float, t: float, events: list[Event]) -> None:
         self._respread(self._s.index + 1, begin, t, events)  # type: ignore[operator]
-        self._s.rest = total_at(self._following(self._s.index + 1), self._s.fraction)  # type: ignore[operator]
+        later = self._following(self._s.index + 1)  # type: ignore[operator]
+        self._s.rest = self.schedule().total(later, self._s.fraction)
 
-    def _start_step(self, i: int, t: float, events: list[Event], back: bool = False, auto: bool = False) -> None:
+    def _start_step(self, i: int, t: float, events: list[Event], back: bool = False, auto: bool = False,
+                    carry_on: dict[str, Any] | None = None) -> None:
+        """Begin step ``i`` at ``t``; ``carry_on`` (a skipped run's saved state) continues it with
+        the time it had left instead."""
         step = self._steps[i]
         self._respread(i, t, t, events)
         if step.side and self._s.prev_side and step.side != self._s.prev_side:
             events.append(SideSwitched(at=self._abs(t), index=i, side=step.side, previous=self._s.prev_side))
         self._s.prev_side = step.side or self._s.prev_side
         self._s.index = i
-        f = self._s.fraction
+        f, schedule = self._s.fraction, self.schedule()
         self._s.step = StepState(
-            start=t, planned=duration_at(step, f), back=back, auto_started=auto,
-            reps=step.planned_reps(f),
-            auto=step.paced or (step.kind == "timed" and self.pace == "auto"),
+            start=t, planned=schedule.duration(step, f), back=back, auto_started=auto,
+            reps=schedule.reps(step, f), auto=step.paced or (step.kind == "timed" and self.pace == "auto"),
         )
-        self._s.rest = total_at(self._following(i + 1), self._s.fraction)
-        self._s.fit_end = t + self._s.step.planned
-        self._s.step.arm(step, self.warning_s, after=-1.0)
+        after = -1.0 if carry_on is None else self._s.step.carry_on(carry_on)
+        self._s.undo = None
+        self._s.rest = schedule.total(self._following(i + 1), self._s.fraction)
+        self._s.fit_end = self._s.current_end(t)
+        self._s.step.arm(step, self.warning_s, after=after)
         events.append(StepStarted(at=self._abs(t), index=i, step=step, planned_s=self._s.step.planned,
-                                  reps=self._s.step.reps, back=back))
-        if step.paced:
+                                  reps=self._s.step.reps, back=back, matched=schedule.matches(step)))
+        if step.paced and carry_on is None:
             events.append(Rep(at=self._abs(t), index=i, rep=1, of=(self._s.step.reps or 0)))
 
     def _end_step(self, t: float, how: str, events: list[Event]) -> None:
@@ -349,53 +352,6 @@ class Session:
         self._s.state = "running"
         events.append(Resumed(at=self._abs(t), index=self._s.index, paused_s=length))
         self._respread_later(self._s.current_end(t), t, events)
-
-    # --- reading ---------------------------------------------------------------------------
-
-    @property
-    def state(self) -> str:
-        """ready, running, paused or finished."""
-        return self._s.state
-
-    @property
-    def records(self) -> list[StepRecord]:
-        """How each step run so far went, in order (one record per run: going back adds one)."""
-        return self._s.records
-
-    @property
-    def data(self) -> SessionState:
-        """Everything the session has changed so far, for reading (the snapshot and saves)."""
-        return self._s
-
-    @property
-    def index(self) -> int | None:
-        """Plan index of the current step (``None`` when ready or finished)."""
-        return self._s.index
-
-    @property
-    def fraction(self) -> float:
-        """The common fraction later windows sit at now."""
-        return self._s.fraction
-
-    @property
-    def grace_until(self) -> float | None:
-        """Clock time until which ``advance`` is ignored (the current step just started by itself)."""
-        if self._s.state != "running" or not self._s.step.auto_started or self.grace_s <= 0:
-            return None
-        return self._abs(self._s.step.start + self.grace_s)
-
-    def snapshot(self, now: float | None = None) -> Snapshot:
-        """What a screen shows at ``now``; call :meth:`tick` first so no event is missed."""
-        return build_snapshot(self, self._rel(now))
-
-    def later_steps_at(self, end: float) -> tuple[float, float]:
-        """``(fraction, seconds)`` the steps after the current one take if it ends at ``end``."""
-        first = 0 if self._s.index is None else self._s.index + 1
-        if self.target_s is None or abs(end - self._s.fit_end) <= EPS:
-            return self._s.fraction, self._s.rest
-        later = self._following(first)
-        f = fit_fraction(later, self.target_s - end, rigid=self._s.fraction)
-        return f, total_at(later, f)
 
     # --- saving ---------------------------------------------------------------------------
 

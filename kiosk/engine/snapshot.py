@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from kiosk.engine.events import Snapshot
 from kiosk.engine.state import SessionState
-from kiosk.routines.durations import fmt_offset
+from kiosk.engine.budget import budget_words, unabsorbed
 from kiosk.routines.plan import Plan
 
 
@@ -28,6 +28,8 @@ class SessionView(Protocol):
     def data(self) -> SessionState: ...
 
     def later_steps_at(self, end: float) -> tuple[float, float]: ...
+
+    def later_range(self, end: float) -> tuple[float, float]: ...
 
     def next_index(self, i: int) -> int | None: ...
 
@@ -60,12 +62,12 @@ def build_snapshot(session: SessionView, t: float) -> Snapshot:
             step_remaining_s=None, step_planned_s=0.0, step_progress=0.0, min_reached=False,
             max_reached=False, waiting=not finished, session_elapsed_s=elapsed or 0.0,
             session_remaining_s=0.0 if finished else end, projected_end_s=end or 0.0, over_s=over,
-            offset_label="" if over is None else fmt_offset(over), fraction=s.fraction,
+            offset_label=budget_words(over), fraction=s.fraction,
             next_name=None if nxt is None else steps[0].name, next_index=nxt, **common,
         )
     i = s.index
     step = steps[i]
-    elapsed = s.active(t)
+    elapsed = s.step_time(t)
     planned = s.step.planned
     if s.step.auto or planned > 0:
         remaining: float | None = max(0.0, planned - elapsed)
@@ -78,7 +80,7 @@ def build_snapshot(session: SessionView, t: float) -> Snapshot:
     current_end = s.current_end(t)
     fraction, rest = session.later_steps_at(current_end)
     projected = current_end + rest
-    over = None if target is None else projected - target
+    over = None if target is None else unabsorbed(target - current_end, *session.later_range(current_end))
     nxt = session.next_index(i)
     return Snapshot(
         index=i, step=step, name=step.name, say=step.say, caution=step.caution, note=step.note,
@@ -89,7 +91,7 @@ def build_snapshot(session: SessionView, t: float) -> Snapshot:
         min_reached=elapsed >= step.min_s if windowed else True,
         max_reached=elapsed >= step.max_s if windowed else False,
         waiting=not s.step.auto, session_elapsed_s=t, session_remaining_s=max(0.0, projected - t),
-        projected_end_s=projected, over_s=over, offset_label="" if over is None else fmt_offset(over),
+        projected_end_s=projected, over_s=over, offset_label=budget_words(over),
         fraction=fraction, next_name=None if nxt is None else steps[nxt].name, next_index=nxt,
         number=i + 1 - sum(1 for d in s.dropped if d < i), **common,
     )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from kiosk.routines.plan import Plan, PlannedStep
 
 #: The saved form this kiosk writes; :func:`upgrade` reads every older one.
-FORMAT = 2
+FORMAT = 3
 #: The session's settings (its constructor's keyword arguments), saved beside the state.
 OPTIONS = ("target_s", "pace", "warning_s", "extend_s", "grace_s")
 #: Keys of the saved form that are not state fields.
@@ -50,6 +50,8 @@ class StepState:
     back: bool = False  #: the therapist went back to it
     auto_started: bool = False  #: it began by itself when the step before ended
     auto: bool = False  #: it ends by itself when its planned time is up
+    #: seconds of the step already done before this run: a skip undone by Back carries on from there
+    offset: float = 0.0
     timers: list[Timer] = field(default_factory=list)  #: its deadlines still to come, soonest first
 
     def arm(self, step: "PlannedStep", warning_s: float, after: float) -> None:
@@ -78,17 +80,29 @@ class StepState:
         if self.reps is not None and step.paced:
             self.reps = math.ceil(self.planned / step.pace_s - EPS)  # type: ignore[operator]
 
+    def carry_on(self, skipped: dict[str, Any]) -> float:
+        """Carry on the run saved at a skip (``{"at", "step"}``, see ``SessionState.undo``): its
+        plan, and the time it had got to, which this returns (its deadlines before it are past)."""
+        before = StepState(**skipped["step"])
+        self.planned, self.reps = before.planned, before.reps
+        self.extended, self.extends = before.extended, before.extends
+        self.offset = skipped["at"] - before.start - before.paused + before.offset
+        return self.offset
+
     def record(self, step: "PlannedStep", t: float, how: str) -> StepRecord:
-        """How this run of ``step`` went, ended at session time ``t`` by ``how``."""
+        """How this run of ``step`` went, ended at session time ``t`` by ``how``. A run that carries
+        on from an undone skip counts only its own time, but is judged (and its reps counted)
+        with the time done before the skip, as the one step it is to the client."""
         actual = t - self.start - self.paused
+        whole = actual + self.offset
         reps_done = None
         if step.paced:
-            reps_done = min(self.reps or 0, int(math.floor(actual / step.pace_s + EPS)))  # type: ignore[operator]
+            reps_done = min(self.reps or 0, int(math.floor(whole / step.pace_s + EPS)))  # type: ignore[operator]
         return StepRecord(
             index=step.index, name=step.name, side=step.side, planned_s=self.planned, min_s=step.min_s,
             max_s=step.max_s, actual_s=actual, started_s=self.start, ended_s=t, reps_done=reps_done,
             paused_s=self.paused, extended_s=self.extended, extends=self.extends, how=how,
-            timing=judge(actual, step.min_s, step.max_s) if step.kind == "timed" or step.paced else None,
+            timing=judge(whole, step.min_s, step.max_s) if step.kind == "timed" or step.paced else None,
             back=self.back,
         )
 
@@ -111,6 +125,11 @@ class SessionState:
     finished_at: float | None = None
     finish_how: str | None = None  #: finished or stopped
     dropped: list[int] = field(default_factory=list)  #: plan indices left out at the table, sorted
+    #: the booking could not give second sides what their first side got: they are fitted like
+    #: every other step (and shrink) instead of matching it
+    sides_shortened: bool = False
+    #: the last skip Back can undo: {"index", "at" (session time), "step" (its StepState as saved)}
+    undo: dict[str, Any] | None = None
     records: list[StepRecord] = field(default_factory=list)  #: every step run so far, in order
     step: StepState = field(default_factory=StepState)
 
@@ -118,7 +137,7 @@ class SessionState:
         """Session time the current step's next deadline falls due (``None``: none, or paused)."""
         if self.state != "running" or not self.step.timers:
             return None
-        return self.step.start + self.step.paused + self.step.timers[0][0]
+        return self.step.start + self.step.paused + self.step.timers[0][0] - self.step.offset
 
     def halfway_due(self, target_s: float | None) -> float | None:
         """Session time of the halfway cue: half the booking, or half the plan plus pauses."""
@@ -137,14 +156,19 @@ class SessionState:
         return length
 
     def active(self, t: float) -> float:
-        """Seconds the current step has run at session time ``t``, pauses left out."""
+        """Seconds the current run of the step has lasted at session time ``t``, pauses left out."""
         end = self.pause_start if self.pause_start is not None else t
         return end - self.step.start - self.step.paused
+
+    def step_time(self, t: float) -> float:
+        """How far into the current step the session is at ``t``: its run, plus what was done
+        before a skip that Back undid (the step's deadlines count on this scale)."""
+        return self.active(t) + self.step.offset
 
     def current_end(self, t: float) -> float:
         """When the current step is expected to end: its deadline, or ``t`` if it waits past it."""
         pause = (t - self.pause_start) if self.pause_start is not None else 0.0
-        end = self.step.start + self.step.paused + pause + self.step.planned
+        end = self.step.start + self.step.paused + pause + self.step.planned - self.step.offset
         return end if self.step.auto else max(end, t)
 
     def paused_at(self, t: float) -> float:
@@ -206,8 +230,10 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` in this kiosk's format: sessions saved by older kiosks (still in the journal) restore."""
     if data.get("format") == 1:
         data = _from_format_1(data)
+    if data.get("format") == 2:
+        data = _from_format_2(data)
     if data.get("format") != FORMAT:
-        raise PlanError(f"saved session has format {data.get('format')!r}; this kiosk reads 1 and {FORMAT}")
+        raise PlanError(f"saved session has format {data.get('format')!r}; this kiosk reads 1 to {FORMAT}")
     return data
 
 
@@ -219,4 +245,12 @@ def _from_format_1(data: dict[str, Any]) -> dict[str, Any]:
     if "f" in data:
         out["fraction"] = data["f"]
     out["step"] = {name: data[key] for name, key in _FORMAT_1_STEP.items() if key in data}
+    return out
+
+
+def _from_format_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 to 3: no skip to undo, second sides matched, the step carries on from nothing."""
+    out = dict(data, format=3, sides_shortened=False, undo=None)
+    if isinstance(out.get("step"), dict):
+        out["step"] = dict(out["step"], offset=0.0)
     return out

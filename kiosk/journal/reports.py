@@ -17,6 +17,9 @@ from kiosk.errors import JournalError
 from kiosk.journal import schema, store
 
 
+#: The status of a session stopped before its first step ended.
+ABANDONED = "abandoned"
+
 @dataclass(frozen=True)
 class StepRow(StepRun):
     """One run of a step as recorded: the engine's step run, numbered in the session
@@ -168,7 +171,7 @@ def recent_sessions(conn: sqlite3.Connection, limit: int | None = 20,
     return [
         SessionRow(
             id=s["id"], routine=s["routine"], room=s["room"], target_s=s["target_s"],
-            started_at=s["started_at"], ended_at=s["ended_at"], status=s["status"],
+            started_at=s["started_at"], ended_at=s["ended_at"], status=_status(s["status"], steps[s["id"]]),
             resumes=s["resumes"], steps=tuple(steps[s["id"]]),
         )
         for s in sessions
@@ -183,7 +186,7 @@ def session(conn: sqlite3.Connection, session_id: int) -> SessionRow | None:
     steps = tuple(_step(r) for r in conn.execute(
         "SELECT * FROM steps WHERE session_id = ? ORDER BY run", (session_id,)))
     return SessionRow(id=row["id"], routine=row["routine"], room=row["room"], target_s=row["target_s"],
-                      started_at=row["started_at"], ended_at=row["ended_at"], status=row["status"],
+                      started_at=row["started_at"], ended_at=row["ended_at"], status=_status(row["status"], steps),
                       resumes=row["resumes"], steps=steps)
 
 
@@ -192,8 +195,9 @@ def step_trends(conn: sqlite3.Connection, routine: str, limit: int = 20) -> list
 
     A step gone back to counts once, by its last run. Steps are told apart by name, side and
     how many times that pair came up before in the session (a repeated block's second pass).
+    Abandoned sessions say nothing about how the steps go, and are left out.
     """
-    sessions = list(reversed(recent_sessions(conn, limit=limit, routine=routine)))
+    sessions = [s for s in reversed(recent_sessions(conn, limit=limit, routine=routine)) if s.status != ABANDONED]
     order: list[tuple] = []
     windows: dict[tuple, tuple[float, float]] = {}
     points: dict[tuple, list[TrendPoint]] = {}
@@ -252,6 +256,14 @@ def _num(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _status(recorded: str, steps: Iterable[StepRow]) -> str:
+    """The session's status as people read it: a session stopped before its first step ended
+    (picked by mistake, the client left) is ``abandoned``."""
+    if recorded == "stopped" and not any(step.how in ("advance", "auto") for step in steps):
+        return ABANDONED
+    return recorded
 
 
 def _step(row: sqlite3.Row) -> StepRow:

@@ -18,10 +18,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk import yamlsafe
 from kiosk.errors import Problem, RoutineError
+from kiosk.routines.durations import fmt_clock
 from kiosk.routines.format import (
     BLOCK, KIND_KEYS, MAX_BLOCKS, MAX_CAUTION, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_STEPS, MAX_TEXT, MAX_WORD,
     PACES, STEP, TOP, VERSION, WORD, Key, key, names,
 )
+from kiosk.routines.plan import TOLERANCE_S, reachable
 from kiosk.routines.model import DEFAULT_WARNING_S, SIDES, Block, Item, Kind, Pace, Routine, Side, Step
 from kiosk.routines.values import ValueReader
 from kiosk.vocabulary import did_you_mean
@@ -138,10 +140,27 @@ class _Reader(ValueReader):
                                 "lower repeat or sides in its blocks, or split the routine")
         if self.report or name is None:
             return None
-        return Routine(
+        routine = Routine(
             name=name, steps=tuple(steps), summary=summary or "", length_s=length,
             pace=cast(Pace, pace or PACES[0]), warning_s=warning if warning is not None else DEFAULT_WARNING_S,
             speak=speak, version=int(VERSION), path=self.report.path, optional_tags=tuple(self.tags),
+        )
+        self._length_in_reach(routine, top)
+        return routine
+
+    def _length_in_reach(self, routine: Routine, top: Fields) -> None:
+        """A ``length`` the windows cannot reach would fail on the kiosk when the routine is picked:
+        report it here, with the range the steps can reach."""
+        if routine.length_s is None:
+            return
+        low, high = reachable(routine)
+        if low - TOLERANCE_S <= routine.length_s <= high + TOLERANCE_S:
+            return
+        self.report.add(
+            top.get("length"),
+            f"length {fmt_clock(routine.length_s)} is out of reach: with all its steps this routine "
+            f"lasts from {fmt_clock(low)} to {fmt_clock(high)}",
+            "set a length in that range, or widen the steps' windows",
         )
 
     def _version(self, top: Fields, root: Node) -> None:

@@ -2,8 +2,9 @@
 
 Every window in a plan sits at one common fraction ``f`` of its range (0 = shortest, 1 = longest),
 so a 30-minute booking stretches or squeezes all flexible steps alike. Fixed steps never move;
-untimed steps count as their estimate; paced reps follow ``f`` in whole reps. :func:`fit_fraction`
-is the one place that finds ``f``: the planner uses it once, the engine every time the schedule changes.
+untimed steps count as their estimate (a reps step the therapist counts, without one:
+:data:`REP_ESTIMATE_S` a rep); paced reps follow ``f`` in whole reps. :func:`fit_fraction` is the
+one place that finds ``f``: the planner uses it once, the engine every time the schedule changes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from kiosk.routines.model import Block, Item, Routine, Step, StepText
 TOLERANCE_S = 1e-6
 #: The fraction without a target: every window at its midpoint.
 MIDPOINT = 0.5
+#: Seconds per rep planned for a reps step the therapist counts (no ``pace``) and gives no
+#: ``estimate``: about one slow stroke. Planning it at 0:00 made every such session run late.
+REP_ESTIMATE_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,9 @@ class PlannedStep(StepText):
     optional: str | None = None
     auto: bool = False
     line: int = 0
+    #: The plan index of this same step on the block's first side (``None`` on the first side or
+    #: outside a block with sides): the run the second side is planned to match.
+    mirror: int | None = None
 
     @property
     def paced(self) -> bool:
@@ -214,22 +221,37 @@ def optional_tags(routine: Routine) -> tuple[str, ...]:
     return tuple(tags)
 
 
+#: Where a step sits in the routine: per level, (item number, side number or -1, repeat).
+Slot = tuple[tuple[int, int, int], ...]
+
+
 def _expand(items: Iterable[Item], skip: frozenset[str], side: str | None, block: str | None, optional: str | None,
-            repeat: int) -> Iterator[tuple[Step, str | None, str | None, str | None, int]]:
-    """``(step, side, block, optional, repeat)`` for every step that runs, in running order.
+            repeat: int, slot: Slot = ()) -> Iterator[tuple[Step, str | None, str | None, str | None, int, Slot]]:
+    """``(step, side, block, optional, repeat, slot)`` for every step that runs, in running order.
 
     A block with sides runs all its passes on one side before the next side: one drape change.
     """
-    for item in items:
+    for n, item in enumerate(items):
         if item.optional and item.optional in skip:
             continue
         tag = item.optional or optional
         if isinstance(item, Block):
-            for block_side in item.sides or (side,):
+            for k, block_side in enumerate(item.sides or (side,)):
                 for r in range(1, item.repeat + 1):
-                    yield from _expand(item.steps, skip, block_side, item.name, tag, r)
+                    yield from _expand(item.steps, skip, block_side, item.name, tag, r,
+                                       slot + ((n, k if item.sides else -1, r),))
         else:
-            yield item, side or item.side, block, tag, repeat
+            yield item, side or item.side, block, tag, repeat, slot + ((n, -1, 0),)
+
+
+def _first_side(slot: Slot) -> Slot | None:
+    """The slot of the same step on the first side of its innermost block with sides (``None``
+    when the step already is on a first side, or in no block with sides)."""
+    for level in range(len(slot) - 1, -1, -1):
+        n, k, r = slot[level]
+        if k >= 0:
+            return None if k == 0 else slot[:level] + ((n, 0, r),) + slot[level + 1:]
+    return None
 
 
 def _planned(step: Step, index: int, side: str | None, block: str | None, optional: str | None, repeat: int,
@@ -245,9 +267,12 @@ def _planned(step: Step, index: int, side: str | None, block: str | None, option
         reps_min, reps_max, pace = step.reps.min, step.reps.max, step.pace_s
         low, high = reps_min * pace, reps_max * pace
     else:
+        estimate = step.estimate_s
         if step.reps is not None:
             reps_min, reps_max = step.reps.min, step.reps.max
-        low = high = float(step.estimate_s or 0.0)
+            if estimate is None:  # the middle of its count, at one stroke's time each
+                estimate = (reps_min + reps_max) / 2 * REP_ESTIMATE_S
+        low = high = float(estimate or 0.0)
     auto = (step.kind == "timed" and auto_pace) or pace is not None
     return PlannedStep(
         index=index, name=step.name, kind=step.kind, side=side, planned_s=low, min_s=float(low),
@@ -266,12 +291,15 @@ def _timeline(routine: Routine, skip: Iterable[str]) -> tuple[list[PlannedStep],
             f'{routine.name}: no step or block is tagged "{unknown[0]}"; its optional tags are: {known}'
         )
     auto_pace = routine.pace == "auto"
-    steps = [
-        _planned(step, i, side, block, tag, repeat, auto_pace)
-        for i, (step, side, block, tag, repeat) in enumerate(
-            _expand(routine.steps, frozenset(skipped), None, None, None, 1)
-        )
-    ]
+    steps: list[PlannedStep] = []
+    where: dict[Slot, int] = {}
+    for i, (step, side, block, tag, repeat, slot) in enumerate(
+        _expand(routine.steps, frozenset(skipped), None, None, None, 1)
+    ):
+        where[slot] = i
+        first = _first_side(slot)
+        planned = _planned(step, i, side, block, tag, repeat, auto_pace)
+        steps.append(planned if first is None else replace(planned, mirror=where.get(first)))
     if not steps:
         raise PlanError(f"{routine.name}: skipping {', '.join(skipped)} leaves no steps to run")
     return steps, skipped

@@ -24,7 +24,9 @@ from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, Numer
 from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.ui import theme
-from kiosk.ui.readout import big_readout, next_change_s, rep_label, wall_time
+from kiosk.ui.readout import (
+    big_readout, locale_hours, next_change_s, rep_label, side_shortened_note, wall_time,
+)
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).with_name("kv")
@@ -76,6 +78,8 @@ class KioskApp(App):
         self.title = "Session kiosk"
         self.practice = bool(services.settings.get("practice_mode", False))
         self.room_name = services.config.room
+        #: The room's clock for the time of day: 12 or 24 hour (the locale's when the room says nothing).
+        self.hours = services.config.clock or locale_hours()
         self._frame_event = None
         self._deadline_event = None
         self._armed_for: float | None = None
@@ -179,6 +183,9 @@ class KioskApp(App):
         if not self.services.player_available and kinds & self.services.cue_kinds:
             self.flash = 1.0
             Clock.schedule_once(lambda _dt: setattr(self, "flash", 0.0), 0.6)
+        for e in events:
+            if e.kind == "side_shortened":
+                self.show_notice(side_shortened_note(e))
         if "session_finished" in kinds:
             self.refresh()
             self.sm.get_screen("summary").populate(self.controller)
@@ -206,7 +213,7 @@ class KioskApp(App):
         scale = max(snap.projected_end_s or 0.0, snap.target_end_s or 0.0, 1.0)
         self.session_progress = round(min(1.0, snap.session_elapsed_s / scale), 3)
         self.target_marker = round(snap.target_end_s / scale, 3) if snap.target_end_s else -1.0
-        self.ends_text = "ends " + wall_time(snap.projected_end_s - snap.session_elapsed_s)
+        self.ends_text = "ends " + wall_time(snap.projected_end_s - snap.session_elapsed_s, self.hours)
         self.offset_text = snap.offset_label or ""
         if snap.over_s is None or snap.offset_label == "on time":
             self.offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
@@ -235,6 +242,7 @@ class KioskApp(App):
             if low - 1e-6 <= self.services.default_length <= high + 1e-6:
                 length_s = self.services.default_length
         self.controller.choose(routine, length_s, skip)
+        self.sm.get_screen("ready").picked_at = self.controller.clock.now()
         self._show_ready()
 
     def _show_ready(self) -> None:
@@ -246,7 +254,8 @@ class KioskApp(App):
         if self.controller.session is None:
             return
         self.show_events(self.controller.act(Action.ADVANCE))
-        self._go("session")
+        if self.controller.state != "ready":
+            self._go("session")
 
     def leave_out(self, tag: str) -> None:
         """The client declined a part: its steps still to come are left out, the time re-spread."""

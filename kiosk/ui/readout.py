@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 import math
 import time
 
@@ -58,8 +59,35 @@ def big_readout(snap) -> tuple[str, str, tuple]:
     return fmt_clock(elapsed), "tap the pedal when done", theme.TEXT
 
 
-def wall_time(seconds_from_now: float) -> str:
-    return time.strftime("%H:%M", time.localtime(time.time() + max(0.0, seconds_from_now)))
+def side_shortened_note(event) -> str:
+    """What the screen says when the booking cannot give the second side what the first got."""
+    side = f"The {event.side} side" if event.side else "The second side"
+    return f"{side} gets {fmt_clock(event.short_s)} less than the first: the booking cannot fit more"
+
+
+def wall_time(seconds_from_now: float, hours: int = 24) -> str:
+    """The time of day ``seconds_from_now`` on a 12 hour (``3:05 PM``) or 24 hour (``15:05``) clock."""
+    when = time.localtime(time.time() + max(0.0, seconds_from_now))
+    if hours == 12:
+        return f"{(when.tm_hour + 11) % 12 + 1}:{when.tm_min:02d} {'AM' if when.tm_hour < 12 else 'PM'}"
+    return f"{when.tm_hour:02d}:{when.tm_min:02d}"
+
+
+def locale_hours() -> int:
+    """12 or 24: the clock the system's locale (LC_TIME, LC_ALL, LANG) writes the time of day on.
+
+    The locale is read and put back at once: nothing else in the kiosk depends on it.
+    """
+    try:
+        before = locale.setlocale(locale.LC_TIME)
+        try:
+            locale.setlocale(locale.LC_TIME, "")
+            written = locale.nl_langinfo(locale.T_FMT)
+        finally:
+            locale.setlocale(locale.LC_TIME, before)
+    except (locale.Error, AttributeError, ValueError):  # no such locale installed, or no nl_langinfo
+        return 24
+    return 12 if any(code in written for code in ("%I", "%l", "%p", "%r")) else 24
 
 
 def plural(count: int, noun: str) -> str:

@@ -19,7 +19,6 @@ from kivy.utils import escape_markup
 
 from kiosk.controller import length_choices
 from kiosk.inputs.actions import Action
-from kiosk.routines.plan import reachable
 from kiosk.routines.durations import fmt_clock, fmt_human, fmt_offset
 from kiosk.ui import theme
 from kiosk.ui.readout import plural
@@ -104,8 +103,16 @@ def tile_text(routine) -> str:
 
 
 class ReadyScreen(KioskScreen):
+    """The plan, its lengths and parts; the pedal begins the session."""
+
+    #: A pedal tap this soon after a routine was picked is the same press (a double tap, a
+    #: bounce): it must not skip the lengths and "Leave out" choices straight into a session.
+    SETTLE_S = 1.5
+
     total_text = StringProperty("")
     controller = ObjectProperty(None, allownone=True)
+    #: When a routine was picked onto this screen (the session clock), None when it opened by itself.
+    picked_at = ObjectProperty(None, allownone=True)
 
     def populate(self, controller) -> None:
         self.controller = controller
@@ -138,26 +145,29 @@ class ReadyScreen(KioskScreen):
             rows.add_widget(Factory.PlanRow(start=fmt_clock(step.start_s), name=step.name + side,
                                             window=step.window_label, planned=fmt_clock(step.planned_s)))
 
+    def settling(self, now: float) -> bool:
+        """Whether a tap at ``now`` (session clock) comes too soon after the routine was picked."""
+        return self.picked_at is not None and now - self.picked_at < self.SETTLE_S
+
     def on_action(self, action: Action, source: str) -> None:
-        """Next (or pause) begins the session; back returns to the routines."""
+        """Next (or pause) begins the session, a tap only once the screen has settled; back
+        returns to the routines."""
         app = App.get_running_app()
+        if action is Action.ADVANCE and self.settling(app.controller.clock.now()):
+            return
         if action in (Action.ADVANCE, Action.TOGGLE_PAUSE):
             app.begin()
         elif action is Action.BACK:
             app.to_picker()
 
     def _replan(self, length_s=None, skip=None) -> None:
-        c = self.controller
-        skip = c.skip if skip is None else skip
-        length_s = c.length_s if length_s is None else length_s
+        """Plan again for the length or parts touched; a choice that leaves nothing is refused."""
         app = App.get_running_app()
-        if length_s is None:
-            length_s = c.routine.length_s
-        if length_s is not None:
-            # Leaving parts out can put the booked length out of reach: take the nearest reachable.
-            low, high = reachable(c.routine, skip)
-            length_s = min(max(length_s, low), high)
-        app.choose(c.routine, length_s, skip)
+        problem = self.controller.replan(length_s, skip)
+        if problem:
+            app.show_notice(problem)
+        else:
+            app._show_ready()
 
     def _toggle_skip(self, tag: str) -> None:
         skip = set(self.controller.skip)
@@ -193,7 +203,7 @@ class SummaryScreen(KioskScreen):
     history and ``kiosk history`` always agree on which steps fell short of or ran past their window.
     """
 
-    #: A pedal tap this soon after the summary appears was meant for the last step, not for "done".
+    #: A hold this soon after the summary appears was meant for the last step, not for "done".
     SETTLE_S = 3.0
 
     totals = StringProperty("")
@@ -228,8 +238,10 @@ class SummaryScreen(KioskScreen):
         self.shown_at = time.monotonic()
 
     def on_action(self, action: Action, source: str) -> None:
-        """Next returns to the routines, once the summary has been up long enough to be seen."""
-        if action is Action.ADVANCE and time.monotonic() - self.shown_at > self.SETTLE_S:
+        """Only a deliberate gesture leaves the summary: the pedal's hold (or the pause key), once
+        the summary has been up long enough to be seen, or a held "Done". Taps never do, so no
+        run of taps can carry on from one session's end into the next session."""
+        if action is Action.TOGGLE_PAUSE and time.monotonic() - self.shown_at > self.SETTLE_S:
             App.get_running_app().to_picker()
 
 

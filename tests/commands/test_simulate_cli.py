@@ -103,3 +103,15 @@ class TestErrors:
         assert main(["simulate", str(bad)]) == 1
         err = capsys.readouterr().err
         assert str(bad) in err and "Traceback" not in err
+
+
+class TestMirroredSides:
+    def test_the_log_shows_the_right_side_planned_as_the_left_was_done(self, capsys):
+        # Sweeps on the left run long (two extra minutes): the right side gets the window's 4 reps,
+        # every other right-side step what its left side took, and the log names both sides.
+        assert main(["simulate", "back-massage", "--length", "30m", "--press", "7m:extend",
+                     "--press", "8m:extend"]) == 0
+        out = capsys.readouterr().out.splitlines()
+        right = [line for line in out if "step_started" in line and "(right)" in line]
+        assert right and all(line.endswith("as the left side was done") for line in right)
+        assert any("Sweeps beside the spine (right)" in line and "4 reps" in line for line in right)

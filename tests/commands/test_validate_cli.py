@@ -30,8 +30,8 @@ class TestGoodFiles:
 
     @pytest.mark.parametrize("name, summary", [
         ("nested-blocks.yaml", "Nested blocks: 9 steps, 8m, optional: deep"),
-        ("everything.yaml", "Back massage: 12 steps, 22m30s-27m45s, 1 untimed, optional: glutes hips"),
-        ("yaml11-words.yaml", "On: 3 steps, 1m30s, 2 untimed"),
+        ("everything.yaml", "Back massage: 12 steps, 23m15s-30m30s, optional: glutes hips"),
+        ("yaml11-words.yaml", "On: 3 steps, 2m, 1 untimed"),
     ])
     def test_summary_counts_expanded_steps_and_length_range(self, capsys, name, summary):
         code, out, _ = validate(capsys, GOOD / name)
@@ -106,3 +106,12 @@ def test_real_command_never_prints_a_traceback():
     assert "Traceback" not in result.stderr
     assert result.stdout.count(": ok - ") == len(list(GOOD.glob("*.yaml")))
     assert f"{BAD / 'tabs.yaml'}:5:1: error: tab in indentation" in result.stderr
+
+
+class TestLengthOutOfReach:
+    def test_a_length_the_windows_cannot_reach_fails_with_its_line_and_the_range(self, capsys):
+        path = Path(__file__).resolve().parent.parent / "data" / "routines" / "bad" / "length-out-of-reach.yaml"
+        code, out, err = validate(capsys, path)
+        assert code != 0
+        assert any(f"{path}:3:9: error: length 45:00 is out of reach" in line and "from 9:00 to 12:00" in line
+                   for line in out + err), out + err

@@ -55,7 +55,7 @@ class TestLeaveOut:
         # Glutes gone, the legs take all they can; the session ends as close to 20:00 as it may.
         assert snap.name == "Legs" and snap.fraction == 1.0 and snap.fraction > before
         assert snap.projected_end_s == pytest.approx(305.0 + 360.0 + 60.0)
-        assert snap.offset_label.startswith("-")
+        assert snap.offset_label == "7:55 early" and snap.over_s == pytest.approx(305 + 360 + 60 - 1200)
 
     def test_every_step_runs_once_and_none_of_the_part(self):
         s = started()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kiosk.engine.clock import FakeClock
-from kiosk.engine.session import Session
+from kiosk.engine.session import UNDO_SKIP_S, Session
 from kiosk.inputs.actions import Action
-from kiosk.routines.plan import make_plan
+from kiosk.routines.plan import REP_ESTIMATE_S, make_plan
 from tests.engine.factories import WORKED, block, manual, reps, routine, timed
 
 
@@ -134,6 +134,59 @@ class TestBack:
         assert s.tick(1089.0)[-1].kind != "step_ended" and s.tick(1090.0)[0].kind == "step_ended"
 
 
+class TestBackAfterASkip:
+    """A skip by mistake: Back within a few seconds returns to the step where it was."""
+
+    def test_back_within_seconds_of_a_skip_returns_with_the_time_it_had_left(self):
+        s = session(routine(timed("A", 120), timed("B", 60)))
+        s.start(1000.0)
+        s.extend(1010.0, 60)                       # A: 180 s now, 140 s left at 1040
+        s.advance(1040.0)                          # skipped by mistake
+        events = s.back(1043.0)
+        assert [(e.kind, e.index) for e in events] == [("step_ended", 1), ("step_started", 0)]
+        snap = s.snapshot(1043.0)
+        assert (snap.name, snap.step_remaining_s, snap.step_elapsed_s) == ("A", 140.0, 40.0)
+        assert seen(s.tick(1300.0), "step_ended")[0] == ("step_ended", 0, 183)   # 140 s later
+
+    def test_a_paced_step_carries_on_at_the_rep_it_was_on(self):
+        s = session(routine(reps("Sweeps", 4, pace=15), timed("B", 60)))
+        s.start(1000.0)
+        s.advance(1020.0)                          # during rep 2
+        s.back(1022.0)
+        snap = s.snapshot(1022.0)
+        assert (snap.rep, snap.step_remaining_s) == (2, 40.0)
+        events = s.tick(1100.0)
+        assert [(e.rep, round(e.at - 1000.0, 6)) for e in events if e.kind == "rep"] == [(3, 32), (4, 47)]
+        assert seen(events, "step_ended")[0] == ("step_ended", 0, 62)
+        assert (s.records[-1].name, s.records[-1].reps_done, s.records[-1].timing) == ("Sweeps", 4, "within")
+
+    def test_back_later_than_that_restarts_the_step(self):
+        s = session(routine(timed("A", 120), timed("B", 60)))
+        s.start(1000.0)
+        s.advance(1040.0)
+        s.back(1040.0 + UNDO_SKIP_S + 1)
+        assert s.snapshot(1046.0).step_remaining_s == 120.0
+
+    def test_only_the_skipped_step_is_returned_to(self):
+        s = session(routine(timed("A", 120), timed("B", 60), timed("C", 60)))
+        s.start(1000.0)
+        s.advance(1040.0)
+        s.advance(1041.0)                          # two skips: Back returns to B, with its minute left
+        s.back(1042.0)
+        snap = s.snapshot(1042.0)
+        assert (snap.name, snap.step_remaining_s) == ("B", 59.0)
+        s.back(1043.0)                             # and once more: A restarts in full
+        assert (s.snapshot(1043.0).name, s.snapshot(1043.0).step_remaining_s) == ("A", 120.0)
+
+    def test_step_times_still_add_up_to_the_session(self):
+        s = session(routine(timed("A", 120), timed("B", 60)))
+        s.start(1000.0)
+        s.advance(1040.0)
+        s.back(1042.0)
+        finished = s.tick(2000.0)[-1]
+        assert sum(r.actual_s for r in s.records) == pytest.approx(finished.elapsed_s) == 182.0
+
+
 class TestPause:
     @pytest.mark.parametrize("action", ["pause", "toggle_pause", Action.TOGGLE_PAUSE])
     def test_pause_freezes_the_step(self, action):
@@ -161,7 +214,7 @@ class TestPause:
         # Opening's last 30 s end at 360; the rest at its shortest (330 s) ends at 690: 1:30 late.
         assert respread.fraction == 0.0 and respread.over_s == pytest.approx(90)
         snap = s.snapshot(1330.0)
-        assert snap.over_s == pytest.approx(90) and snap.offset_label == "+1:30"
+        assert snap.over_s == pytest.approx(90) and snap.offset_label == "1:30 behind"
         assert (s.tick(5000.0)[-1].over_s) == pytest.approx(90)
 
     @pytest.mark.parametrize("state_action, action", [("none", "resume"), ("pause", "pause")])
@@ -221,11 +274,23 @@ class TestManualPace:
     def test_untimed_steps_wait_without_a_remaining_time(self):
         s = session(routine(manual("Talk"), reps("Sweeps", 3, 4)))
         s.start(1000.0)
-        assert s.tick(1000.0 + 3600) == []
+        # Nothing ends by itself; only the halfway cue of the sweeps' per-rep estimate (3.5 x 15 s) falls due.
+        assert [(e.kind, e.at) for e in s.tick(1000.0 + 3600)] == [("halfway", 1000.0 + 3.5 * 15 / 2)]
         snap = s.snapshot(1000.0 + 3600)
         assert snap.waiting and snap.step_remaining_s is None and snap.name == "Talk"
         s.advance(5000.0)
         assert s.snapshot(5000.0).reps_label == "3-4 reps"
+
+
+class TestRepEstimate:
+    def test_a_counted_reps_step_without_an_estimate_is_planned_at_a_strokes_time_a_rep(self):
+        plan = make_plan(routine(timed("Warm-up", 60), reps("Sweeps", 3, 4)))
+        assert [s.planned_s for s in plan.steps] == [60.0, 3.5 * REP_ESTIMATE_S]
+        assert plan.total_s == 60.0 + 52.5
+
+    def test_an_estimate_given_wins(self):
+        plan = make_plan(routine(reps("Sweeps", 3, 4, estimate=30)))
+        assert plan.steps[0].planned_s == 30.0
 
 
 class TestCues:

@@ -98,6 +98,8 @@ def sample(tp, seed: int):
         return f"payload-{seed}"
     if get_origin(tp) in (Union, UnionType):
         return sample(next(a for a in get_args(tp) if a is not type(None)), seed)
+    if get_origin(tp) is dict:
+        return {f"key-{seed}": sample(get_args(tp)[1], seed)}
     if get_origin(tp) is list:
         return [sample(get_args(tp)[0], seed), sample(get_args(tp)[0], seed + 1)]
     if dataclasses.is_dataclass(tp):

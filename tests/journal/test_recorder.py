@@ -74,7 +74,26 @@ class TestRecording:
             room.run(2)
             room.controller.stop()
         room.recorder.close()
-        assert [(s.id, s.status) for s in sessions(data)] == [(2, "stopped"), (1, "stopped")]
+        # Stopped 2 s in, before the first step ended: each is abandoned (a record all the same).
+        assert [(s.id, s.status) for s in sessions(data)] == [(2, "abandoned"), (1, "abandoned")]
+
+    def test_a_session_stopped_before_its_first_step_ended_is_abandoned_and_out_of_trends(self, files):
+        data, routine = files
+        room = Room(data)
+        for seconds in (31, 3, 40):     # stopped after the first step, within it, after it
+            room.controller.choose(load_routine(routine))
+            room.controller.act(Action.ADVANCE)
+            room.run(seconds)
+            room.controller.stop()
+        room.recorder.close()
+        assert [(s.id, s.status) for s in sessions(data)] == [(3, "stopped"), (2, "abandoned"), (1, "stopped")]
+        conn = reports.open_reader(data)
+        try:
+            trends = reports.step_trends(conn, "Practice drill")
+        finally:
+            conn.close()
+        opening = next(t for t in trends if t.name == "Opening")
+        assert [p.session_id for p in opening.points] == [1, 3]
 
     def test_the_frame_loop_saves_the_resume_point_as_often_as_the_journal_says(self, files):
         data, routine = files

@@ -55,6 +55,7 @@ EXPECTED = {
         (9, 5, '"pace" is only for reps steps, not for a manual step'),
         (12, 5, 'a timed step needs no "estimate"'),
     ],
+    "length-out-of-reach.yaml": [(3, 9, "length 45:00 is out of reach")],
     "zero-counts.yaml": [
         (5, 11, 'count "0" must be at least 1'), (7, 13, "repeat must be at least 1"),
         (12, 11, '"2.5" is not a count'), (14, 13, 'repeat must be a whole number, not "twice"'),

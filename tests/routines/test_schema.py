@@ -32,8 +32,10 @@ STRUCTURAL = {
     "bad-durations.yaml", "zero-counts.yaml", "too-long-text.yaml",
 }
 #: Bad files only the loader can see through: values in range by shape but not by meaning
-#: (a window running backwards, a zero length), duplicate keys, the step count after expansion.
-MEANING = {"duplicate-keys.yaml", "zero-durations.yaml", "window-reversed.yaml", "too-many-steps.yaml"}
+#: (a window running backwards, a zero length), duplicate keys, the step count after expansion,
+#: a length the windows cannot reach.
+MEANING = {"duplicate-keys.yaml", "zero-durations.yaml", "window-reversed.yaml", "too-many-steps.yaml",
+           "length-out-of-reach.yaml"}
 
 
 @pytest.fixture(scope="module", params=DRAFTS)

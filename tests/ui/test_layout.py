@@ -108,6 +108,7 @@ def visit_every_screen(d, size):
     d.app.choose(next(r for r in d.app.library.routines if r.name == "Back massage"))
     d.frames()
     yield "ready"
+    d.wait(1.5)                         # a tap sooner after picking is taken as part of the pick
     d.key("space")
     d.key("space")
     d.wait(3)

@@ -8,7 +8,7 @@ from kiosk.engine.clock import FakeClock
 from kiosk.engine.session import Session
 from kiosk.routines.loader import load_routine_text
 from kiosk.routines.plan import make_plan
-from kiosk.ui.readout import big_readout, next_change_s, rep_label
+from kiosk.ui.readout import big_readout, locale_hours, next_change_s, rep_label, side_shortened_note, wall_time
 
 ROUTINE = """
 version: 1
@@ -74,3 +74,45 @@ class TestRefresh:
         assert 0.0 <= wait <= 1.0
         # The digits never change before the screen is refreshed: no second is shown late.
         assert big_readout(s.snapshot(t + wait - 1e-6))[0] == big_readout(snap)[0]
+
+
+class TestTimeOfDay:
+    """The time of day follows the room's 12 or 24 hour clock (``clock:``), else the locale's."""
+
+    @pytest.fixture
+    def at_15_05(self, monkeypatch):
+        import time as real_time
+
+        monkeypatch.setattr(real_time, "time", lambda: 0.0)
+        monkeypatch.setattr(real_time, "localtime", lambda _t=None: real_time.struct_time(
+            (2026, 12, 2, 15, 5, 0, 2, 336, 0)))
+
+    def test_24_hour(self, at_15_05):
+        assert wall_time(0, 24) == "15:05"
+
+    def test_12_hour(self, at_15_05):
+        assert wall_time(0, 12) == "3:05 PM"
+
+    @pytest.mark.parametrize("written, hours", [("%I:%M:%S %p", 12), ("%r", 12), ("%H:%M:%S", 24), ("%T", 24)])
+    def test_the_locale_decides_without_a_room_setting(self, monkeypatch, written, hours):
+        import locale
+
+        monkeypatch.setattr(locale, "setlocale", lambda *_args: "C")
+        monkeypatch.setattr(locale, "nl_langinfo", lambda _item: written)
+        assert locale_hours() == hours
+
+    def test_a_locale_that_is_not_installed_is_24_hour(self, monkeypatch):
+        import locale
+
+        def missing(*_args):
+            raise locale.Error("unsupported locale setting")
+
+        monkeypatch.setattr(locale, "setlocale", missing)
+        assert locale_hours() == 24
+
+
+def test_a_shortened_second_side_is_said_in_words():
+    from kiosk.engine.events import SideShortened
+
+    note = side_shortened_note(SideShortened(at=0.0, index=9, side="right", short_s=100.0))
+    assert note == "The right side gets 1:40 less than the first: the booking cannot fit more"

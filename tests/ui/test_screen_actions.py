@@ -71,7 +71,57 @@ class TestEveryScreenTakesActions:
         assert d.screen == "summary"
         summary = d.app.sm.get_screen("summary")
         summary.shown_at = time.monotonic() - summary.SETTLE_S - 0.1
+        d.key("space")                  # a tap never leaves the summary, however late
+        assert d.screen == "summary"
+        d.key("p")                      # the pedal's hold (the pause key) does
+        assert d.screen == "picker"
+
+
+class TestNoSessionByAccident:
+    """A pedal tapped on and on (a foot resting on it, a bouncing switch) never starts a session."""
+
+    @pytest.mark.parametrize("gaps", [(1.0,), (0.25, 0.75)], ids=["once-a-second", "double-taps"])
+    def test_taps_through_the_end_of_a_session_never_start_a_new_one(self, kiosk, gaps):
+        d = kiosk(routine=SHORT)
+        d.key("p")                      # begin (a hold)
+        sessions = {id(d.app.controller.session)}
+        for _ in range(90):             # 90 s of taps: the session ends within the first 20
+            for gap in gaps:
+                d.key("space")
+                d.wait(gap, step=gap)
+                if d.app.controller.session is not None:
+                    sessions.add(id(d.app.controller.session))
+        assert d.screen == "summary" and d.app.controller.state == "finished"
+        assert len(sessions) == 1
+
+    def test_a_double_tap_on_the_routines_stops_at_the_ready_screen(self, kiosk):
+        d = kiosk(routines=(DATA / "good",))
+        assert d.screen == "picker"
         d.key("space")
+        d.wait(0.25, step=0.25)
+        d.key("space")                  # the second tap of a double tap: the choices stay on show
+        assert d.screen == "ready" and d.app.controller.state == "ready"
+        d.wait(1.0)
+        d.key("space")                  # still within 1.5 s of picking
+        assert d.screen == "ready"
+        d.wait(0.5)
+        d.key("space")                  # a tap once the screen has settled begins
+        assert d.screen == "session" and d.app.controller.state == "running"
+
+    def test_a_held_done_leaves_the_summary(self, kiosk):
+        d = kiosk(routine=SHORT)
+        d.key("p")
+        d.app.stop_session()
+        assert d.screen == "summary"
+        for _ in range(25):             # the summary slides in and is laid out
+            d.frames(1)
+            time.sleep(0.02)
+        done = next(w for w in d.app.sm.get_screen("summary").walk() if getattr(w, "text", "") == "Done")
+        d.tap(done)                     # brushed, not held
+        time.sleep(0.1)                 # long enough for any button's release to have fired
+        d.frames(3)
+        assert d.screen == "summary"
+        d.hold(done)
         assert d.screen == "picker"
 
 
