@@ -355,7 +355,7 @@ def attach_journal(services: Services, config, data_dir: Path | None) -> None:
              (snap.index + 1) if snap.index is not None else "-", left)
 
 
-def attach_systemd(app, services: Services) -> None:
+def attach_systemd(app, services: Services, notes: list[str] = ()) -> None:
     """READY=1 once the first frame is up; watchdog pings from the UI loop, so a frozen screen restarts."""
     import time
 
@@ -365,7 +365,7 @@ def attach_systemd(app, services: Services) -> None:
     if not notifier.enabled:
         return
     watchdog = Watchdog.from_env(notifier)
-    app.first_frame_callbacks.append(lambda: notifier.ready("showing the kiosk"))
+    app.first_frame_callbacks.append(lambda: notifier.ready("; ".join(["showing the kiosk", *notes])))
     if watchdog.enabled:
         services.frame_hooks.append(lambda: watchdog.tick(time.monotonic()))
     services.closers.append(lambda: notifier.stopping("leaving the kiosk"))
@@ -375,15 +375,15 @@ def run_kiosk(args) -> int:
     """``kiosk run``: configure Kivy, build the services, open the window, run until left."""
     setup_logging()
     from kiosk.config import load_config
+    from kiosk.platform import startup
     from kiosk.ui import bootstrap
 
     config, problems = load_config(args.config)
     display = config.display
     choice = bootstrap.choose_window(windowed=args.windowed, size=args.size or display.size,
                                      fullscreen=display.fullscreen)
-    if not choice.fullscreen and not bootstrap.has_any_screen():
-        print("kiosk run: error: no screen here (no $DISPLAY, no Wayland, no /dev/dri); run it on the "
-              "Pi's console, in a desktop session, or under Xvfb", file=sys.stderr)
+    report = startup.StartupReport.from_env()  # under systemd: waits for a late screen, says why not
+    if not report.screen_ready(lambda: choice.fullscreen or bootstrap.has_any_screen()):
         return 1
     data_dir = resolve_data_dir(args, config)
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
@@ -400,6 +400,6 @@ def run_kiosk(args) -> int:
     attach_journal(services, config, data_dir)
     app = KioskApp(services)
     attach_pedals(app, services, config, handoff)
-    attach_systemd(app, services)
-    app.run()
+    attach_systemd(app, services, startup.ready_notes(data_dir_usable=data_dir is not None, console=choice.fullscreen))
+    report.run(app)
     return 0

@@ -1,0 +1,32 @@
+"""The container's side of the test: a clean checkout, this machine's pip settings, the test display
+and the one test drop-in, put in place before the installer runs."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHECKOUT = HERE.parents[1]
+FILES = HERE / "files"
+
+
+def prepare(machine) -> None:
+    # A clean checkout, as a fresh clone has it: tracked and new files, nothing git ignores.
+    names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=CHECKOUT, capture_output=True, check=True).stdout.split(b"\0")
+    dest = machine.root / "root" / "session-kiosk"
+    for name in filter(None, names):
+        src = CHECKOUT / name.decode()
+        if src.is_symlink() or src.is_file():
+            target = dest / name.decode()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(["cp", "-a", str(src), str(target)], check=True)
+    subprocess.run(["bash", "-c", 'source "$1/scripts/system-test/lib.sh" && seed_pip_config "$2"', "_",
+                    str(CHECKOUT), str(machine.root)], check=True)
+    machine.write("/etc/systemd/system/kiosk-test-display.service", (FILES / "kiosk-test-display.service").read_text())
+    machine.write("/etc/systemd/system/kiosk.service.d/system-test.conf", (FILES / "system-test.conf").read_text())
+    machine.write("/usr/local/lib/kiosk-system-test/sandbox_probe.py", (FILES / "sandbox_probe.py").read_text())
+    machine.write("/root/room.yaml", (FILES / "room.yaml").read_text())
+    machine.run(["mkdir", "-p", "/run/kiosk-test"])
+    machine.run(["systemctl", "daemon-reload"])
