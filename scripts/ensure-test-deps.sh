@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Headless UI tests need an X server (Xvfb), Mesa's software GL, libmtdev (Kivy's input probe),
-# xdotool (key presses into the window) and espeak-ng (spoken prompts). Install what is missing
+# xdotool (key presses into the window) and espeak-ng (spoken prompts). The live system test
+# (make system-test) builds Debian roots with debootstrap, boots them with systemd-nspawn, runs the
+# arm64 root under qemu-user-static, and checks udev rules with udevadm. Install what is missing
 # with apt-get when running as root; otherwise say what to install.
 set -euo pipefail
 missing=()
@@ -11,6 +13,10 @@ ldconfig -p 2>/dev/null | grep -q 'libmtdev.so.1' || missing+=(libmtdev1)
 compgen -G '/usr/lib/*/dri/swrast_dri.so' >/dev/null || compgen -G '/usr/lib/*/dri/kms_swrast_dri.so' >/dev/null \
     || missing+=(libgl1-mesa-dri)
 ldconfig -p 2>/dev/null | grep -q 'libGL.so.1' || missing+=(libgl1)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
+command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
+command -v udevadm >/dev/null || missing+=(udev)
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi

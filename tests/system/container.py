@@ -34,6 +34,7 @@ class Container:
         self.console: Path = self.work / "console.log"
         self.leader: int | None = None
         self.booted_at: float | None = None
+        self.display = ":0"  # the X display inside, set by the test's setup
         for sub in ("root", "upper", "work"):
             (self.work / sub).mkdir()
         subprocess.run(["mount", "-t", "overlay", "overlay", "-o",

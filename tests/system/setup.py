@@ -3,6 +3,7 @@ and the one test drop-in, put in place before the installer runs."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -24,9 +25,25 @@ def prepare(machine) -> None:
             subprocess.run(["cp", "-a", str(src), str(target)], check=True)
     subprocess.run(["bash", "-c", 'source "$1/scripts/system-test/lib.sh" && seed_pip_config "$2"', "_",
                     str(CHECKOUT), str(machine.root)], check=True)
-    machine.write("/etc/systemd/system/kiosk-test-display.service", (FILES / "kiosk-test-display.service").read_text())
-    machine.write("/etc/systemd/system/kiosk.service.d/system-test.conf", (FILES / "system-test.conf").read_text())
+    # The container shares this machine's network namespace, where X's abstract sockets live: its
+    # display takes a number no X server here uses, so it never meets another test's screen.
+    machine.display = f":{free_display()}"
+    machine.write("/etc/systemd/system/kiosk-test-display.service",
+                  (FILES / "kiosk-test-display.service").read_text().replace("Xvfb :0", f"Xvfb {machine.display}"))
+    machine.write("/etc/systemd/system/kiosk.service.d/system-test.conf",
+                  (FILES / "system-test.conf").read_text().replace("DISPLAY=:0", f"DISPLAY={machine.display}"))
     machine.write("/usr/local/lib/kiosk-system-test/sandbox_probe.py", (FILES / "sandbox_probe.py").read_text())
     machine.write("/root/room.yaml", (FILES / "room.yaml").read_text())
     machine.run(["mkdir", "-p", "/run/kiosk-test"])
     machine.run(["systemctl", "daemon-reload"])
+
+
+def free_display(first: int = 60, last: int = 99) -> int:
+    """An X display number with no socket (abstract or file) on this machine."""
+    listening = subprocess.run(["ss", "-xlH"], capture_output=True, text=True).stdout
+    used = {int(n) for n in re.findall(r"/tmp/\.X11-unix/X(\d+)", listening)}
+    used |= {int(p.name[1:]) for p in Path("/tmp/.X11-unix").glob("X*") if p.name[1:].isdigit()}
+    for number in range(first, last + 1):
+        if number not in used and not Path(f"/tmp/.X{number}-lock").exists():
+            return number
+    raise RuntimeError(f"no free X display number in :{first}-:{last}")
