@@ -5,15 +5,18 @@
 # degraded, so the boot checks are amd64 only. Prints one line per check and "N passed, N failed".
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-passed=0 failed=0
-check() {  # check NAME CMD...
-    local name="$1"; shift
-    local t0=$SECONDS
-    if "$@" > "$LOG.$passed$failed" 2>&1; then
+passed=0 failed=0 n=0
+check() {  # check NAME CMD...: one line per check; the output of a failed one follows it
+    local name="$1" t0=$SECONDS log
+    shift
+    n=$((n + 1))
+    log="$LOG.$n"
+    if "$@" > "$log" 2>&1; then
         passed=$((passed + 1)); echo "PASSED arm64 $name ($((SECONDS - t0)) s)"
     else
-        failed=$((failed + 1)); echo "FAILED arm64 $name ($((SECONDS - t0)) s):"; tail -n 15 "$LOG.$passed$failed" | sed 's/^/    /'
+        failed=$((failed + 1)); echo "FAILED arm64 $name ($((SECONDS - t0)) s):"; tail -n 25 "$log" | sed 's/^/    /' || true
     fi
+    return 0
 }
 start=$SECONDS
 registered_here=0
@@ -25,7 +28,7 @@ cleanup() {
         for m in "$WORK/root/.cache/pip" "$WORK/var/cache/apt/archives" "$WORK/dev/pts" "$WORK/dev" "$WORK/sys" "$WORK/proc" "$WORK"; do
             mountpoint -q "$m" && umount -l "$m"
         done
-        rm -rf "$WORK" "$WORK.upper" "$WORK.work"
+        rm -rf "$WORK" "$WORK.upper" "$WORK.work" "$WORK.log".*
     fi
     [[ $registered_here -eq 1 ]] && echo -1 > /proc/sys/fs/binfmt_misc/qemu-aarch64
     [[ $mounted_binfmt -eq 1 ]] && umount /proc/sys/fs/binfmt_misc
@@ -67,7 +70,7 @@ in_root() { chroot "$WORK" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HO
 t0=$SECONDS
 check "install.sh (apt-get, venv, pip)" in_root /root/session-kiosk/scripts/install.sh --no-start
 install_s=$((SECONDS - t0))
-cat "$LOG".* 2>/dev/null | grep -E '^(packages|venv|done)' | sed 's/^/    /' || true
+grep -hE '^(packages|venv|done)' "$LOG.1" 2>/dev/null | sed 's/^/    /' || true
 check "aarch64 wheels import on Trixie's Python" in_root /opt/kiosk/venv/bin/python -c '
 import platform, sys, kivy, yaml, gpiozero
 assert platform.machine() == "aarch64", platform.machine()

@@ -11,9 +11,9 @@ CACHE="${KIOSK_SYSTEM_TEST_CACHE:-/var/cache/kiosk-system-test}"
 MIRROR="${KIOSK_SYSTEM_TEST_MIRROR:-http://deb.debian.org/debian}"
 SUITE=trixie
 # What a Raspberry Pi OS Lite image has that the kiosk relies on (systemd as PID 1, logind for the
-# PAM session, dbus), plus what the test itself drives: Xvfb stands in for the Pi's screen, xdotool
+# PAM session, dbus, udev), plus what the test itself drives: Xvfb stands in for the Pi's screen, xdotool
 # presses keys on it, sqlite3 reads the journal, procps/util-linux find and signal processes.
-PACKAGES=(systemd systemd-sysv dbus libpam-systemd ca-certificates python3 python3-venv
+PACKAGES=(systemd systemd-sysv dbus libpam-systemd udev ca-certificates python3 python3-venv
           xvfb xdotool sqlite3 procps util-linux iproute2)
 if [[ "$ARCH" == arm64 ]]; then
     PACKAGES=(ca-certificates python3 python3-venv procps)
@@ -45,5 +45,9 @@ printf 'deb %s %s main\n' "$MIRROR" "$SUITE" > "$tmp/etc/apt/sources.list"
 rm -f "$tmp/var/cache/apt/archives/"*.deb
 touch "$tmp/.complete"
 mv "$tmp" "$ROOT"
+# Roots built for an older package list (and half-built ones) are not needed any more.
+for old in "$CACHE/$SUITE-$ARCH-"*; do
+    [[ "$old" == "$ROOT" ]] || rm -rf "$old"
+done
 echo "build-root: $SUITE $ARCH built in $((SECONDS - start)) s" >&2
 printf '%s\n' "$ROOT"

@@ -5,6 +5,7 @@ it has its own invocation (``scripts/system-test/run.sh``), which sets KIOSK_SYS
 """
 
 import os
+import signal
 
 import pytest
 
@@ -17,6 +18,10 @@ def machine():
     """One booted Trixie container with the kiosk installed by the tests, shared by the whole run."""
     from tests.system.container import Container
 
+    def interrupted(signum, frame):  # a CI timeout's SIGTERM: clean up like Ctrl-C does
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
     box = Container.from_env()
     try:
         box.boot()

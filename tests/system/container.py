@@ -67,13 +67,10 @@ class Container:
         while self.leader is None:
             if self.nspawn.poll() is not None:
                 raise RuntimeError(f"the container did not start (exit {self.nspawn.returncode}):\n{self.console_tail()}")
-            children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.nspawn.pid)],
-                                      capture_output=True, text=True).stdout.split()
-            if children:
-                self.leader = int(children[0])
-            elif time.monotonic() > deadline:
+            self.leader = self._find_leader()
+            if self.leader is None and time.monotonic() > deadline:
                 raise TimeoutError("no container PID 1 after %.0f s\n%s" % (timeout, self.console_tail()))
-            else:
+            elif self.leader is None:
                 time.sleep(0.05)
         while True:
             state = self.sh("systemctl is-system-running", check=False).stdout.strip()
@@ -82,6 +79,22 @@ class Container:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"boot did not finish (state {state!r})\n{self.console_tail()}")
             time.sleep(0.2)
+
+    def _find_leader(self) -> int | None:
+        """The container's PID 1: a child of systemd-nspawn that is PID 1 of its own PID namespace
+        (nspawn briefly has another child while it sets the container up)."""
+        assert self.nspawn is not None
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.nspawn.pid)],
+                                  capture_output=True, text=True).stdout.split()
+        for pid in children:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            nspid = next((line.split()[1:] for line in status.splitlines() if line.startswith("NSpid:")), [])
+            if len(nspid) >= 2 and nspid[-1] == "1":
+                return int(pid)
+        return None
 
     def wait_exit(self, timeout: float) -> int:
         """Wait for the container to end by itself (poweroff or reboot); its nspawn exit status."""
@@ -103,6 +116,14 @@ class Container:
         try:
             self.nspawn.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            # Killing nspawn alone would leave the container running, re-parented to this machine's
+            # init: kill its PID 1 first, which ends every process in its PID namespace.
+            leader = self._find_leader() or self.leader
+            if leader:
+                try:
+                    os.kill(leader, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             os.killpg(self.nspawn.pid, signal.SIGKILL)
             self.nspawn.wait(timeout=10)
         self.nspawn = None

@@ -45,12 +45,16 @@ owned = set()
 for lst in glob.glob("/var/lib/dpkg/info/*.list") + glob.glob("/var/lib/dpkg/info/*.conffiles"):
     with open(lst, errors="replace") as f:
         owned.update(line.strip().split(" ", 1)[0] for line in f if line.strip())
-skip = ("/var/lib/dpkg", "/var/lib/apt", "/var/lib/systemd", "/var/log", "/var/cache", "/root/.cache",
+# Made by packages' maintainer scripts, not by dpkg's file lists: SysV rc.d links (update-rc.d) and
+# kmod's /etc/modules. apt's doing, kept by --uninstall like the packages themselves.
+made_by_packages = ("/etc/rc0.d/", "/etc/rc1.d/", "/etc/rc2.d/", "/etc/rc3.d/", "/etc/rc4.d/", "/etc/rc5.d/",
+                    "/etc/rc6.d/", "/etc/rcS.d/")
+skip = ("/etc/modules", "/var/lib/dpkg", "/var/lib/apt", "/var/lib/systemd", "/var/log", "/var/cache", "/root/.cache",
         "/etc/ld.so.cache", "/etc/alternatives", "/var/tmp", "/etc/.pwd.lock", "/var/lib/private",
         "/var/lib/ucf", "/etc/passwd-", "/etc/group-", "/etc/shadow-", "/etc/gshadow-")
 def skipped(p):
     return (p in owned or any(p == s or p.startswith(s + "/") for s in skip)
-            or p.startswith("/var/lib/kiosk/") or "/__pycache__" in p)
+            or p.startswith("/var/lib/kiosk/") or p.startswith(made_by_packages) or "/__pycache__" in p)
 for top in sys.argv[1:]:
     for dirpath, dirs, files in os.walk(top):
         dirs.sort()
@@ -194,7 +198,7 @@ class TestUnit:
         assert "/etc/systemd/system/kiosk.service.d" in status and "system-test.conf" in status, status
 
     def test_only_one_test_drop_in_changes_the_shipped_unit(self, machine):
-        shipped = (CHECKOUT / "systemd" / "kiosk.service").read_text()
+        shipped = machine.run(["cat", f"{SRC}/systemd/kiosk.service"]).stdout
         assert machine.run(["cat", "/etc/systemd/system/kiosk.service"]).stdout == shipped
         dropins = kiosk(machine, "DropInPaths")["DropInPaths"].split()
         assert dropins == ["/etc/systemd/system/kiosk.service.d/system-test.conf"]
@@ -221,6 +225,16 @@ class TestUnit:
         status = machine.run(["cat", f"/proc/{pid}/status"]).stdout
         assert re.search(r"^Seccomp:\s+2$", status, re.M) and re.search(r"^NoNewPrivs:\s+1$", status, re.M), status
         assert re.search(r"^CapEff:\s+0+$", status, re.M), status
+        # Brightness: /sys is read-only in there, except the platform devices where a Pi's backlight is
+        # (ReadWritePaths=): systemd gives that path a mount of its own. It can be writable only where
+        # /sys itself is: systemd-nspawn mounts the container's /sys read-only, a Pi's is writable.
+        mounts = machine.run(["nsenter", "-t", pid, "-m", "findmnt", "-rno", "TARGET,OPTIONS"]).stdout
+        options = dict(line.split(" ", 1) for line in mounts.splitlines() if " " in line)
+        assert options["/sys"].split(",")[0] == "ro", mounts
+        assert "/sys/devices/platform" in options, mounts
+        container_sys = machine.run(["findmnt", "-rno", "OPTIONS", "/sys"]).stdout.split(",")[0]
+        if container_sys == "rw":
+            assert options["/sys/devices/platform"].split(",")[0] == "rw", mounts
         line = machine.run(["systemd-run", "--quiet", "--wait", "--pipe", "--collect",
                             *sandbox_properties(machine), "/usr/bin/python3",
                             "/usr/local/lib/kiosk-system-test/sandbox_probe.py"]).stdout
@@ -230,6 +244,11 @@ class TestUnit:
         assert fields["data"] == "allowed", line
         assert fields["inet"] == "EAFNOSUPPORT" and fields["inet6"] == "EAFNOSUPPORT", line
         assert fields["unix"] == "allowed", line
+
+    def test_the_backlight_udev_rule_passes_udevadm_verify(self, machine):
+        out = machine.run(["udevadm", "verify", "/etc/udev/rules.d/90-kiosk-backlight.rules"], check=False)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "Success" in out.stdout + out.stderr or not out.stderr.strip(), out.stdout + out.stderr
 
     def test_doctor_on_the_live_system_names_the_missing_lgpio_and_sees_the_watchdog(self, machine):
         out = machine.run([KIOSK, "doctor", "--config", "/etc/kiosk/room.yaml"], check=False).stdout
@@ -306,7 +325,7 @@ class TestStartup:
 
     def test_no_display_at_all_says_so_in_the_status_and_the_log(self, machine):
         machine.run(["systemctl", "stop", "kiosk", "kiosk-test-display"])
-        machine.run(["systemctl", "mask", "--runtime", "kiosk-test-display"])
+        machine.write("/run/kiosk-test/display.env", "DELAY=600\n")  # a display that does not come
         machine.write("/run/kiosk-test/kiosk.env", "KIOSK_DISPLAY_WAIT=4\n")
         mark = cursor(machine)
         try:
@@ -314,16 +333,86 @@ class TestStartup:
             machine.run(["systemctl", "start", "--no-block", "kiosk"])
             line = machine.wait_for("the reason in the log", lambda: re.search(
                 r"kiosk cannot start: no display.*", kiosk_log(machine, mark)), 40).group(0)
-            assert "DISPLAY=:0" in line, line
+            assert f"DISPLAY={machine.display}" in line, line
+            said = machine.wait_for("the reason in STATUS=", lambda: (lambda t: t if "cannot start" in t else None)(
+                kiosk(machine, "StatusText")["StatusText"]), 10)
+            assert "no display after 4 s" in said, said
+            doctor = machine.run([KIOSK, "doctor", "--config", "/etc/kiosk/room.yaml"], check=False).stdout
+            assert "says: cannot start: no display" in doctor, doctor
         finally:
-            machine.run(["systemctl", "stop", "kiosk"])
-            machine.run(["rm", "-f", "/run/kiosk-test/kiosk.env"])
-            machine.run(["systemctl", "unmask", "--runtime", "kiosk-test-display"])
+            machine.run(["systemctl", "stop", "kiosk", "kiosk-test-display"])
+            machine.run(["rm", "-f", "/run/kiosk-test/kiosk.env", "/run/kiosk-test/display.env"])
         status = kiosk_log(machine, mark)
         assert "Traceback" not in status, status[-3000:]
         machine.run(["systemctl", "reset-failed", "kiosk"], check=False)
         machine.run(["systemctl", "start", "kiosk"])
         wait_active(machine, 90)
+
+
+# -- 4. full disk ----------------------------------------------------------------------------------
+
+
+class LostRecords(AssertionError):
+    """Step records missing after the disk had space again: the journal did not wait for space."""
+
+
+class TestFullDisk:
+    @pytest.mark.xfail(raises=LostRecords, strict=True,
+                       reason="today's journal stops recording a session when the disk fills; the journal that "
+                              "waits for space (branch journal-safe) makes this pass: then remove this mark")
+    def test_a_full_data_disk_mid_session_loses_nothing_and_hangs_nothing(self, machine):
+        uid, gid = machine.run(["id", "-u", "kiosk"]).stdout.strip(), machine.run(["id", "-g", "kiosk"]).stdout.strip()
+        steps = len(json.loads(machine.run([KIOSK, "plan", "back-massage", "--json"],
+                                           env={"GPIOZERO_PIN_FACTORY": "mock"}).stdout)["steps"])
+        machine.run(["systemctl", "stop", "kiosk"])
+        # The data folder on a small file system of its own (3 MB), as on a nearly full SD card.
+        machine.run(["mount", "-t", "tmpfs", "-o", f"size=3m,mode=0750,uid={uid},gid={gid}", "kiosk-data",
+                     "/var/lib/kiosk"])
+        try:
+            machine.run(["systemctl", "reset-failed", "kiosk"], check=False)
+            machine.run(["systemctl", "start", "kiosk"])
+            p = wait_active(machine, 90)
+            mark = cursor(machine)
+            window = machine.wait_for("the kiosk window", lambda: kiosk_window(machine), 20)
+
+            def press_to(n: int) -> None:
+                xdo(machine, "key", "--window", window, "space")
+                machine.wait_for(f"step {n}", lambda: re.search(rf"step {n} ", kiosk_log(machine, mark)), 20)
+                time.sleep(1.2)  # a tap within a second of a step change is taken for the step before
+
+            press_to(1)
+            press_to(2)
+            machine.sh("fallocate -l 64M /var/lib/kiosk/filler 2>/dev/null; "
+                       "dd if=/dev/zero of=/var/lib/kiosk/filler2 bs=4k 2>/dev/null; df -k /var/lib/kiosk",
+                       check=False)
+            press_to(3)
+            press_to(4)
+            notice = machine.wait_for("the screen's notice about the journal", lambda: re.search(
+                r"notice on screen: (.*)", kiosk_log(machine, mark)), 30).group(1)
+            print("notice on screen:", notice)
+            assert re.search(r"space|full", notice, re.I), notice
+            assert kiosk(machine, "MainPID")["MainPID"] == p["MainPID"], "the kiosk died on a full disk"
+            machine.run(["rm", "-f", "/var/lib/kiosk/filler", "/var/lib/kiosk/filler2"])
+            for n in range(5, steps + 1):
+                press_to(n)
+            xdo(machine, "key", "--window", window, "space")  # the last step ends: the summary
+            time.sleep(3)
+            assert kiosk(machine, "MainPID")["MainPID"] == p["MainPID"], "the kiosk died on a full disk"
+            sessions = json.loads(machine.run(["runuser", "-u", "kiosk", "--", "env", "KIOSK_DATA_DIR=/var/lib/kiosk",
+                                               KIOSK, "history", "--json"]).stdout)
+            check = machine.run(["sqlite3", "/var/lib/kiosk/kiosk.sqlite3", "PRAGMA integrity_check"]).stdout.strip()
+            assert check == "ok", check
+            recorded = len(sessions[0]["steps"]) if sessions else 0
+            print(f"steps recorded: {recorded} of {steps}; sessions: {len(sessions)}")
+            if recorded != steps:
+                raise LostRecords(f"{recorded} of {steps} step records after the disk had space again: "
+                                  + json.dumps(sessions)[:1500])
+        finally:
+            machine.run(["systemctl", "stop", "kiosk"])
+            machine.run(["umount", "/var/lib/kiosk"], check=False)
+            machine.run(["systemctl", "reset-failed", "kiosk"], check=False)
+            machine.run(["systemctl", "start", "kiosk"])
+            wait_active(machine, 90)
 
 
 # -- 5. boot to kiosk, and the start limit ---------------------------------------------------------
@@ -375,3 +464,59 @@ class TestUninstall:
         before = TestInstall.before
         assert after == before, diff(before, after)
         assert unit_state(machine) == TestInstall.units_before
+
+
+# -- 6. provisioning with cloud-init ---------------------------------------------------------------
+
+
+class TestProvisioning:
+    """deploy/cloud-init/user-data.yaml: Debian's cloud-init validates it, and its steps install a room.
+
+    cloud-init's own first-boot run needs a datasource and a fresh instance, which an nspawn
+    container does not give; so the test runs the file's steps itself, in cloud-init's order
+    (packages, write_files, runcmd), with the one parameter a clinic sets (KIOSK_REPO) pointing at
+    a git copy of this checkout, then reboots the container as power_state does.
+    """
+
+    def test_the_user_data_passes_cloud_init_schema(self, machine):
+        machine.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "cloud-init", "git"],
+                    env={"DEBIAN_FRONTEND": "noninteractive"}, timeout=900)
+        out = machine.run(["cloud-init", "schema", "--config-file", f"{SRC}/deploy/cloud-init/user-data.yaml"],
+                          check=False)
+        assert out.returncode == 0 and "Valid schema" in out.stdout + out.stderr, out.stdout + out.stderr
+
+    def test_its_steps_install_a_room_that_boots_into_the_kiosk(self, machine):
+        machine.sh(f"cd {SRC} && git init -q -b main && git add -A && "
+                   "git -c user.name=test -c user.email=test@example.org commit -qm 'the clinic copy' && "
+                   "git clone -q --bare . /srv/session-kiosk.git")
+        runner = r"""
+import os, subprocess, sys, yaml
+data = yaml.safe_load(open(sys.argv[1]))
+env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *data["packages"]], check=True, env=env)
+for f in data["write_files"]:
+    content = f["content"]
+    if f["path"] == "/etc/kiosk/provision.env":  # the clinic's parameter
+        content = content.replace("KIOSK_REPO=\n", "KIOSK_REPO=file:///srv/session-kiosk.git\n")
+    os.makedirs(os.path.dirname(f["path"]), exist_ok=True)
+    with open(f["path"], "w") as out:
+        out.write(content)
+    os.chmod(f["path"], int(str(f.get("permissions", "0644")), 8))
+for cmd in data["runcmd"]:
+    print("runcmd:", cmd, flush=True)
+    subprocess.run(cmd if isinstance(cmd, list) else ["sh", "-c", cmd], check=True, env=env)
+print("power_state:", data["power_state"]["mode"])
+"""
+        machine.write("/usr/local/lib/kiosk-system-test/cloud_steps.py", runner)
+        out = machine.run(["python3", "/usr/local/lib/kiosk-system-test/cloud_steps.py",
+                           f"{SRC}/deploy/cloud-init/user-data.yaml"], timeout=1200)
+        assert "power_state: reboot" in out.stdout, out.stdout
+        assert machine.run(["systemctl", "is-enabled", "kiosk", "kiosk-routines.timer"]).stdout.split() == [
+            "enabled", "enabled"]
+        machine.poweroff()
+        machine.boot()
+        p = wait_active(machine, 120)
+        assert p["StatusText"] == "showing the kiosk"
+        room = machine.run(["cat", "/etc/kiosk/room.yaml"]).stdout
+        assert "Treatment room 1" in room
+        assert machine.run(["stat", "-c", "%a %U:%G", "/etc/kiosk/room.yaml"]).stdout.strip() == "640 root:kiosk"
