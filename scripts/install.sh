@@ -17,6 +17,7 @@
 #   data       /var/lib/kiosk (the journal and resume snapshots; see --data-device for overlay roots)
 #   systemd    /etc/systemd/system/kiosk.service enabled, getty@tty1 masked (the kiosk owns tty1)
 #   PAM        /etc/pam.d/kiosk (the kiosk's login session, for its seat's devices)
+#   udev       /etc/udev/rules.d/90-kiosk-backlight.rules (group video may set the backlight's brightness)
 #   boot       consoleblank=0 added to cmdline.txt (the screen never blanks)
 #   fstab      with --data-device only: that partition mounted on /var/lib/kiosk
 # Everything it changed is listed in /etc/kiosk/installed, which --uninstall reads.
@@ -79,6 +80,7 @@ STATE_DIR=/var/lib/kiosk
 ETC_DIR=/etc/kiosk
 MANIFEST=$ETC_DIR/installed
 FSTAB_MARK="# session kiosk data (scripts/install.sh)"
+UDEV_RULE=/etc/udev/rules.d/90-kiosk-backlight.rules
 
 ROOT="$(cd "$ROOT" 2>/dev/null && pwd)" || { echo "install.sh: --root folder does not exist" >&2; exit 2; }
 LIVE=0
@@ -298,6 +300,13 @@ session  required  pam_unix.so
 session  optional  pam_systemd.so
 EOF
     put 0644 0:0 "$R/etc/systemd/system/kiosk.service" < "$SOURCE/systemd/kiosk.service"
+    local changed_before=$CHANGED
+    CHANGED=0
+    put 0644 0:0 "$R$UDEV_RULE" < "$SOURCE/deploy/udev/90-kiosk-backlight.rules"
+    if [[ $CHANGED -eq 1 && $LIVE -eq 1 && -S /run/udev/control ]]; then
+        udevadm control --reload && udevadm trigger --subsystem-match=backlight --action=add || true
+    fi
+    CHANGED=$((CHANGED | changed_before))
     if [[ ! -L "$R/etc/systemd/system/getty@tty1.service" ]]; then
         systemctl "${systemctl_args[@]}" mask getty@tty1.service >/dev/null 2>&1 \
             || ln -sfn /dev/null "$R/etc/systemd/system/getty@tty1.service"
@@ -346,7 +355,7 @@ uninstall() {
         systemctl "${systemctl_args[@]}" disable kiosk.service >/dev/null 2>&1 || true
     fi
     rm -f "$R/etc/systemd/system/multi-user.target.wants/kiosk.service"
-    rm -f "$R/etc/systemd/system/kiosk.service" "$R/etc/pam.d/kiosk"
+    rm -f "$R/etc/systemd/system/kiosk.service" "$R/etc/pam.d/kiosk" "$R$UDEV_RULE"
     rmdir "$R/etc/systemd/system/multi-user.target.wants" 2>/dev/null || true
     if recorded "mask getty@tty1.service"; then
         systemctl "${systemctl_args[@]}" unmask getty@tty1.service >/dev/null 2>&1 || true
