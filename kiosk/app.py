@@ -355,7 +355,7 @@ def attach_journal(services: Services, config, data_dir: Path | None) -> None:
              (snap.index + 1) if snap.index is not None else "-", left)
 
 
-def attach_systemd(app, services: Services, notes: list[str] = ()) -> None:
+def attach_systemd(app, services: Services, notes: tuple[str, ...] = ()) -> None:
     """READY=1 once the first frame is up; watchdog pings from the UI loop, so a frozen screen restarts."""
     import time
 

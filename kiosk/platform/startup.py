@@ -176,7 +176,7 @@ class LastProblem(logging.Handler):
             pass
 
 
-def ready_notes(*, data_dir_usable: bool, console: bool) -> list[str]:
+def ready_notes(*, data_dir_usable: bool, console: bool) -> tuple[str, ...]:
     """What works less well than it should, said with READY=1 (the kiosk starts anyway)."""
     notes = []
     if not data_dir_usable:
@@ -185,7 +185,7 @@ def ready_notes(*, data_dir_usable: bool, console: bool) -> list[str]:
         problem = input_problem()
         if problem:
             notes.append(problem)
-    return notes
+    return tuple(notes)
 
 
 def run_explained(run: Callable[[], object], report: StartupReport, shown: Callable[[], bool]) -> None:

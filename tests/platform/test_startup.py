@@ -137,4 +137,4 @@ class TestStartupReport:
 def test_ready_notes_name_an_unusable_data_folder():
     notes = startup.ready_notes(data_dir_usable=False, console=False)
     assert notes and "sessions are not saved" in notes[0]
-    assert startup.ready_notes(data_dir_usable=True, console=False) == []
+    assert startup.ready_notes(data_dir_usable=True, console=False) == ()
