@@ -71,10 +71,13 @@ t0=$SECONDS
 check "install.sh (apt-get, venv, pip)" in_root /root/session-kiosk/scripts/install.sh --no-start
 install_s=$((SECONDS - t0))
 grep -hE '^(packages|venv|done)' "$LOG.1" 2>/dev/null | sed 's/^/    /' || true
-check "aarch64 wheels import on Trixie's Python" in_root /opt/kiosk/venv/bin/python -c '
-import platform, sys, kivy, yaml, gpiozero
+check "aarch64 wheels import on Trixie's Python" in_root /usr/bin/env KIVY_NO_FILELOG=1 KIVY_NO_CONFIG=1 \
+    /opt/kiosk/venv/bin/python -c '
+import platform, sys
+from importlib.metadata import version
+import kivy, yaml, gpiozero, kivy._clock
 assert platform.machine() == "aarch64", platform.machine()
-print(sys.version.split()[0], "kivy", kivy.__version__, "yaml", yaml.__version__, "gpiozero", gpiozero.__version__)'
+print("python", sys.version.split()[0], "kivy", version("Kivy"), "PyYAML", version("PyYAML"), "gpiozero", version("gpiozero"))'
 run_kiosk() { in_root /usr/bin/env KIOSK_DATA_DIR=/var/lib/kiosk GPIOZERO_PIN_FACTORY=mock KIVY_NO_ARGS=1 /opt/kiosk/venv/bin/kiosk "$@"; }
 check "kiosk validate routines" run_kiosk validate /opt/kiosk/src/routines
 check "kiosk plan back-massage" run_kiosk plan back-massage

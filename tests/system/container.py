@@ -29,7 +29,7 @@ class Container:
         self.binds = binds
         self.work = Path(tempfile.mkdtemp(prefix="kiosk-system-test.", dir="/var/tmp"))
         self.root = self.work / "root"
-        self.name = "kst-" + self.work.name.rsplit(".", 1)[-1].lower()
+        self.name = f"kst-{os.getpid():x}-{os.urandom(3).hex()}"  # nspawn takes letters, digits and "-"
         self.nspawn: subprocess.Popen | None = None
         self.console: Path = self.work / "console.log"
         self.leader: int | None = None
