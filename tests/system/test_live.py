@@ -166,7 +166,7 @@ class TestInstall:
         self.__class__.units_before = unit_state(machine)
         started = time.monotonic()
         proc = machine.run([f"{SRC}/scripts/install.sh", "--config", "/root/room.yaml"], timeout=1200)
-        figure("install (apt-get, venv, pip; warm caches)", time.monotonic() - started)
+        figure("install (apt-get, venv, pip)", time.monotonic() - started)
         out = proc.stdout + proc.stderr
         assert "MISSING python3-lgpio" in out, out
         assert "USB or Bluetooth pedal" in out, out
