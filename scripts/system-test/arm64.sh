@@ -12,7 +12,7 @@ check() {  # check NAME CMD...: one line per check; the output of a failed one f
     n=$((n + 1))
     log="$LOG.$n"
     if "$@" > "$log" 2>&1; then
-        passed=$((passed + 1)); echo "PASSED arm64 $name ($((SECONDS - t0)) s)"
+        passed=$((passed + 1)); echo "PASSED arm64 $name ($((SECONDS - t0)) s): $(tail -n 1 "$log")"
     else
         failed=$((failed + 1)); echo "FAILED arm64 $name ($((SECONDS - t0)) s):"; tail -n 25 "$log" | sed 's/^/    /' || true
     fi
