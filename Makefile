@@ -3,13 +3,15 @@
 #   make test   lint (ruff, mypy on the core), then the whole test suite (installs Xvfb, Mesa, libmtdev,
 #               xdotool, espeak-ng when root)
 #   make bench  the benchmarks, side by side with their baselines
+#   make system-test           install, boot and recover on a real systemd in a Debian Trixie root
+#   make system-test ARCH=arm64  the Raspberry Pi architecture's install path, under emulation
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv test-deps clean sounds
+.PHONY: run test lint bench venv test-deps clean sounds system-test
 
 $(STAMP): pyproject.toml
 	@scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
@@ -31,6 +33,10 @@ lint: $(STAMP)
 
 test: $(STAMP) test-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+ARCH ?= amd64
+system-test: $(STAMP) test-deps
+	scripts/system-test/run.sh $(ARCH) $(PYTEST_ARGS)
 
 bench: $(STAMP) test-deps
 	$(BIN)/python bench/run_all.py

@@ -265,11 +265,12 @@ def attach_clinic(app: "KioskApp", services: Services, config: RoomConfig, hando
     c.add_listener(services.clinic.publisher)
 
 
-def attach_systemd(app: "KioskApp", services: Services) -> None:
-    """READY=1 once the first frame is up; watchdog pings from the UI loop, so a frozen screen restarts."""
+def attach_systemd(app: "KioskApp", services: Services, notes: tuple[str, ...] = ()) -> None:
+    """READY=1 once the first frame is up (with ``notes`` on what works less well than it should);
+    watchdog pings from the UI loop, so a frozen screen restarts."""
     from kiosk.platform.service import ServiceNotifier
 
-    service = ServiceNotifier.from_env()
+    service = ServiceNotifier.from_env(notes=notes)
     if service is not None:
         services.controller.add_listener(service)
         app.first_frame_callbacks.append(service.ready)
@@ -279,15 +280,15 @@ def run_kiosk(options: RunOptions) -> int:
     """``kiosk run``: configure Kivy, build the services, open the window, run until left."""
     setup_logging()
     from kiosk.config import load_config
+    from kiosk.platform import startup
     from kiosk.ui import bootstrap
 
     config, problems = load_config(options.config)
     display = config.display
     choice = bootstrap.choose_window(windowed=options.windowed, size=options.size or display.size,
                                      fullscreen=display.fullscreen)
-    if not choice.fullscreen and not bootstrap.has_any_screen():
-        print("kiosk run: error: no screen here (no $DISPLAY, no Wayland, no /dev/dri); run it on the "
-              "Pi's console, in a desktop session, or under Xvfb", file=sys.stderr)
+    report = startup.StartupReport.from_env()  # under systemd: waits for a late screen, says why not
+    if not report.screen_ready(lambda: choice.fullscreen or bootstrap.has_any_screen()):
         return 1
     data_dir, data_notice = prepare_data_dir(options, config)
     bootstrap.configure(choice, home=(data_dir / "kivy") if data_dir else None, rotation=display.rotation)
@@ -308,6 +309,6 @@ def run_kiosk(options: RunOptions) -> int:
     app = KioskApp(services)
     attach_pedals(app, services, config, handoff)
     attach_clinic(app, services, config, handoff)
-    attach_systemd(app, services)
-    app.run()
+    attach_systemd(app, services, startup.ready_notes(data_dir_usable=data_notice is None, console=choice.fullscreen))
+    report.run(app)
     return 0

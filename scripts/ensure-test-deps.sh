@@ -3,7 +3,9 @@
 # xdotool (key presses into the window), espeak-ng (spoken prompts), faketime (wall-clock jumps), a real
 # MQTT broker with its clients (mosquitto, mosquitto-clients) for the clinic-network tests, and a
 # headless Chromium with its WebDriver (chromium, chromium-driver) for the front-desk board's browser
-# tests. Install what is missing
+# tests. The live system test (make system-test) builds Debian roots with debootstrap, boots them with
+# systemd-nspawn, runs the arm64 root under qemu-user-static, and checks udev rules with udevadm.
+# Install what is missing
 # with apt-get when running as root; otherwise say what to install.
 set -euo pipefail
 missing=()
@@ -19,6 +21,10 @@ ldconfig -p 2>/dev/null | grep -q 'libmtdev.so.1' || missing+=(libmtdev1)
 compgen -G '/usr/lib/*/dri/swrast_dri.so' >/dev/null || compgen -G '/usr/lib/*/dri/kms_swrast_dri.so' >/dev/null \
     || missing+=(libgl1-mesa-dri)
 ldconfig -p 2>/dev/null | grep -q 'libGL.so.1' || missing+=(libgl1)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
+command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
+command -v udevadm >/dev/null || missing+=(udev)
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi

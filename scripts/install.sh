@@ -10,7 +10,8 @@
 #
 # What it changes (docs/deploy.md says the same, with the reasons):
 #   packages   apt-get install python3-venv python3-lgpio libmtdev1 libgl1 libegl1 libgles2 alsa-utils
-#              espeak-ng (on the live system only)
+#              espeak-ng (on the live system only); one apt cannot find is named with what it costs,
+#              and the rest is installed (plain Debian has no python3-lgpio: no GPIO foot switch)
 #   groups     render video input audio gpio (created as system groups when missing)
 #   user       kiosk: system user, home /var/lib/kiosk, no login shell, in the groups above
 #   program    /opt/kiosk/src (this checkout, without .git/.venv) and /opt/kiosk/venv (on the live system)
@@ -19,6 +20,7 @@
 #   systemd    /etc/systemd/system/kiosk.service enabled, getty@tty1 masked (the kiosk owns tty1);
 #              kiosk.service.d/mqtt.conf (LAN access) only while the room config has an mqtt: block
 #   PAM        /etc/pam.d/kiosk (the kiosk's login session, for its seat's devices)
+#   udev       /etc/udev/rules.d/90-kiosk-backlight.rules (group video may set the backlight's brightness)
 #   boot       consoleblank=0 added to cmdline.txt (the screen never blanks)
 #   fstab      with --data-device only: that partition mounted on /var/lib/kiosk
 # Everything it changed is listed in /etc/kiosk/installed, which --uninstall reads.
@@ -77,12 +79,14 @@ done
 
 KIOSK_USER=kiosk
 GROUPS_NEEDED=(render video input audio gpio)
-APT_PACKAGES=(python3-venv python3-lgpio libmtdev1 libgl1 libegl1 libgles2 alsa-utils espeak-ng)
+# A|B: the first that apt offers (Trixie renamed libmtdev1 to libmtdev1t64).
+APT_PACKAGES=(python3-venv python3-lgpio 'libmtdev1t64|libmtdev1' libgl1 libegl1 libgles2 alsa-utils espeak-ng)
 PREFIX_DIR=/opt/kiosk
 STATE_DIR=/var/lib/kiosk
 ETC_DIR=/etc/kiosk
 MANIFEST=$ETC_DIR/installed
 FSTAB_MARK="# session kiosk data (scripts/install.sh)"
+UDEV_RULE=/etc/udev/rules.d/90-kiosk-backlight.rules
 
 ROOT="$(cd "$ROOT" 2>/dev/null && pwd)" || { echo "install.sh: --root folder does not exist" >&2; exit 2; }
 LIVE=0
@@ -136,11 +140,19 @@ put() {  # put MODE OWNER:GROUP(numeric) DEST < content
     mkdir -p "$(dirname "$dest")"
     if [[ ! -f "$dest" ]] || ! cmp -s "$tmp" "$dest"; then
         cp "$tmp" "$dest"
+        CHANGED=1
     fi
     rm -f "$tmp"
     chmod "$mode" "$dest"
     chown "$owner" "$dest"
 }
+
+# Packages apt cannot find here. python3-lgpio is in the Raspberry Pi archive only: on plain Debian
+# (or an image without that archive) the GPIO foot switch cannot work, everything else does.
+MISSING_PACKAGES=()
+# Set when this run changed the program, the venv or a unit file: only then is a running kiosk
+# restarted (a re-run on an unchanged room must not interrupt a session).
+CHANGED=0
 
 install_packages() {
     if [[ $LIVE -eq 0 || $PACKAGES -eq 0 ]]; then
@@ -148,9 +160,41 @@ install_packages() {
         return
     fi
     command -v apt-get >/dev/null || die "apt-get not found: this installer is for Raspberry Pi OS / Debian"
-    say "packages: ${APT_PACKAGES[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
+    apt-get update -qq || say "packages: apt-get update failed; installing from the package lists already here"
+    local want pkg candidate found available=()
+    for want in "${APT_PACKAGES[@]}"; do
+        found=""
+        for pkg in ${want//|/ }; do
+            candidate="$(apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')"
+            if [[ -n "$candidate" && "$candidate" != "(none)" ]]; then
+                found="$pkg"
+                break
+            fi
+        done
+        if [[ -n "$found" ]]; then
+            available+=("$found")
+        else
+            MISSING_PACKAGES+=("${want%%|*}")
+        fi
+    done
+    say "packages: ${available[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${available[@]}" >/dev/null \
+        || die "apt-get install ${available[*]} failed (see the lines above); fix apt, then run this again"
+    for pkg in "${MISSING_PACKAGES[@]}"; do
+        say "packages: MISSING $pkg: no apt source here offers it. $(package_cost "$pkg")"
+    done
+}
+
+# What a package that cannot be installed costs the room, in the words doctor uses too.
+package_cost() {
+    case "$1" in
+        python3-lgpio) echo "Without it there is no GPIO foot switch; a USB or Bluetooth pedal and the" \
+            "touch screen still work. It comes from the Raspberry Pi archive (archive.raspberrypi.com)," \
+            "which Raspberry Pi OS has enabled." ;;
+        espeak-ng) echo "Without it there are no spoken prompts; the bells still sound." ;;
+        alsa-utils) echo "Without it doctor cannot list sound devices; sound itself still works." ;;
+        *) echo "The kiosk may not start without it: enable the apt source that has it and run this again." ;;
+    esac
 }
 
 install_user() {
@@ -191,11 +235,13 @@ install_program() {
             --exclude='*.egg-info' --exclude=build --exclude=dist . | tar -C "$dest.new" -xf - --no-same-owner
         chown -R 0:0 "$dest.new"
         chmod -R u=rwX,go=rX "$dest.new"
-        if [[ -d "$dest" ]] && diff -rq "$dest.new" "$dest" >/dev/null 2>&1; then
+        # pip install -e leaves its egg-info (and build/) in the source: not a change of the program.
+        if [[ -d "$dest" ]] && diff -rq -x '*.egg-info' -x build -x __pycache__ "$dest.new" "$dest" >/dev/null 2>&1; then
             rm -rf "$dest.new"
         else
             rm -rf "$dest"
             mv "$dest.new" "$dest"
+            CHANGED=1
             say "program: $PREFIX_DIR/src"
         fi
     fi
@@ -205,8 +251,16 @@ install_program() {
         return
     fi
     # --system-site-packages: lgpio comes from Debian's python3-lgpio, built for this kernel's GPIO.
+    local stamp="$PREFIX_DIR/venv/.installed-from"
+    if [[ $CHANGED -eq 0 && -x "$PREFIX_DIR/venv/bin/kiosk" && -f "$stamp" ]] \
+            && cmp -s "$stamp" "$PREFIX_DIR/src/pyproject.toml"; then
+        say "venv: $PREFIX_DIR/venv is up to date"
+        return
+    fi
     [[ -x "$PREFIX_DIR/venv/bin/python" ]] || python3 -m venv --system-site-packages "$PREFIX_DIR/venv"
     "$PREFIX_DIR/venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$PREFIX_DIR/src"
+    cp "$PREFIX_DIR/src/pyproject.toml" "$stamp"
+    CHANGED=1
     say "venv: $PREFIX_DIR/venv"
 }
 
@@ -252,6 +306,13 @@ session  required  pam_unix.so
 session  optional  pam_systemd.so
 EOF
     put 0644 0:0 "$R/etc/systemd/system/kiosk.service" < "$SOURCE/systemd/kiosk.service"
+    local changed_before=$CHANGED
+    CHANGED=0
+    put 0644 0:0 "$R$UDEV_RULE" < "$SOURCE/deploy/udev/90-kiosk-backlight.rules"
+    if [[ $CHANGED -eq 1 && $LIVE -eq 1 && -S /run/udev/control ]]; then
+        udevadm control --reload && udevadm trigger --subsystem-match=backlight --action=add || true
+    fi
+    CHANGED=$((CHANGED | changed_before))
     if [[ ! -L "$R/etc/systemd/system/getty@tty1.service" ]]; then
         systemctl "${systemctl_args[@]}" mask getty@tty1.service >/dev/null 2>&1 \
             || ln -sfn /dev/null "$R/etc/systemd/system/getty@tty1.service"
@@ -293,8 +354,15 @@ install_cmdline() {
 start_service() {
     if [[ $LIVE -eq 1 && -d /run/systemd/system ]]; then
         systemctl daemon-reload
-        if [[ $START -eq 1 ]]; then
+        if [[ $START -eq 0 ]]; then
+            return
+        fi
+        if [[ $CHANGED -eq 1 ]]; then
             systemctl restart kiosk.service || say "kiosk.service did not start: see journalctl -u kiosk -b"
+        elif systemctl is-active --quiet kiosk.service; then
+            say "systemd: nothing changed; kiosk.service left running"
+        else
+            systemctl start kiosk.service || say "kiosk.service did not start: see journalctl -u kiosk -b"
         fi
     fi
 }
@@ -307,7 +375,8 @@ uninstall() {
         systemctl "${systemctl_args[@]}" disable kiosk.service >/dev/null 2>&1 || true
     fi
     rm -f "$R/etc/systemd/system/multi-user.target.wants/kiosk.service"
-    rm -f "$R/etc/systemd/system/kiosk.service" "$R/etc/pam.d/kiosk" "$R/etc/systemd/system/kiosk.service.d/mqtt.conf"
+    rm -f "$R/etc/systemd/system/kiosk.service" "$R/etc/pam.d/kiosk" "$R$UDEV_RULE" \
+        "$R/etc/systemd/system/kiosk.service.d/mqtt.conf"
     rmdir "$R/etc/systemd/system/kiosk.service.d" 2>/dev/null || true
     rmdir "$R/etc/systemd/system/multi-user.target.wants" 2>/dev/null || true
     if recorded "mask getty@tty1.service"; then
@@ -366,4 +435,8 @@ install_unit
 install_network
 install_cmdline
 start_service
-say "done. Check the setup with: sudo $PREFIX_DIR/venv/bin/kiosk doctor"
+if [[ ${#MISSING_PACKAGES[@]} -gt 0 ]]; then
+    say "done, without: ${MISSING_PACKAGES[*]} (see above). Check the setup with: sudo $PREFIX_DIR/venv/bin/kiosk doctor"
+else
+    say "done. Check the setup with: sudo $PREFIX_DIR/venv/bin/kiosk doctor"
+fi

@@ -66,7 +66,7 @@ class Context:
         if not self.under_systemd:
             return None
         names = ("LoadState", "ActiveState", "SubState", "Result", "UnitFileState", "NRestarts", "Type",
-                 "WatchdogUSec", "Environment", "ExecMainStatus", "User")
+                 "WatchdogUSec", "Environment", "ExecMainStatus", "User", "ConditionResult", "StatusText")
         done = self.system.run("systemctl", "show", self.unit, "--no-pager", "-p", ",".join(names))
         if done is None:
             return None
@@ -76,6 +76,28 @@ class Context:
             if sep:
                 props[key] = value
         return props
+
+    @cached_property
+    def unit_settings(self) -> list[tuple[str, str]]:
+        """``Key=value`` lines of the unit file and its drop-ins as ``systemctl cat`` shows them, in order
+        (what is configured, also while the service is not running)."""
+        if not self.under_systemd:
+            return []
+        done = self.system.run("systemctl", "cat", self.unit, "--no-pager")
+        if done is None or done[0] != 0:
+            return []
+        pairs = []
+        for line in done[1].splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", ";", "[")) and "=" in line:
+                key, _, value = line.partition("=")
+                pairs.append((key.strip(), value.strip()))
+        return pairs
+
+    def unit_setting(self, key: str) -> str | None:
+        """The value systemd uses for ``key`` (the last assignment wins), or None when not set."""
+        values = [v for k, v in self.unit_settings if k == key]
+        return values[-1] if values else None
 
     @cached_property
     def unit_environment(self) -> dict[str, str]:

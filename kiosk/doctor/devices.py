@@ -112,17 +112,24 @@ def check_gpio(ctx: Context) -> list[Finding]:
     if not pedals:
         return [Finding("gpio", SKIP, "no pedals in the room config")]
     factory = (ctx.env("GPIOZERO_PIN_FACTORY") or "").strip().lower()
+    # The installer's words for the same gap (scripts/install.sh, package_cost).
+    no_lgpio = Finding("gpio", FAIL, "the lgpio library is missing: gpiozero cannot read the pins, so there is no "
+                       "GPIO foot switch; a USB or Bluetooth pedal and the touch screen still work",
+                       "sudo apt-get install python3-lgpio (from the Raspberry Pi archive, which Raspberry Pi OS "
+                       "has enabled; the installer's venv sees system packages)")
+    lgpio_missing = factory in ("", "lgpio", "mock") and not system.importable("lgpio")
     if factory == "mock":
         return [Finding("gpio", WARN, "GPIOZERO_PIN_FACTORY=mock: the pedal is simulated, a real one is not read",
-                        "remove GPIOZERO_PIN_FACTORY=mock from the environment (or set it to lgpio)")]
+                        "remove GPIOZERO_PIN_FACTORY=mock from the environment (or set it to lgpio)")] \
+            + ([no_lgpio] if lgpio_missing else [])
     chips = system.glob("/dev/gpiochip*")
     if not chips:
         return [Finding("gpio", FAIL, "no GPIO chip (/dev/gpiochip*): not a Raspberry Pi, or the driver is missing",
-                        "on a desktop, use a USB pedal or the keyboard; on a Pi, update Raspberry Pi OS")]
+                        "on a desktop, use a USB pedal or the keyboard; on a Pi, update Raspberry Pi OS")] \
+            + ([no_lgpio] if lgpio_missing else [])
     findings = []
-    if factory in ("", "lgpio") and not system.importable("lgpio"):
-        findings.append(Finding("gpio", FAIL, "the lgpio library is missing: gpiozero cannot read the pins",
-                                "sudo apt-get install python3-lgpio (the installer's venv sees system packages)"))
+    if lgpio_missing:
+        findings.append(no_lgpio)
     blocked = [c for c in chips if not system.can(ctx.user, c, "rw")]
     if blocked:
         findings.append(Finding("gpio", FAIL, f"{ctx.user} cannot open {', '.join(blocked)}",

@@ -186,11 +186,22 @@ def check_service(ctx: Context) -> list[Finding]:
         findings.append(Finding("service", FAIL, f"{ctx.unit} does not start at boot ({state or 'unknown'})",
                                 f"sudo systemctl enable {ctx.unit}"))
     active, sub, result = props.get("ActiveState", ""), props.get("SubState", ""), props.get("Result", "")
-    if active not in ("active", "activating", "reloading"):
+    unmet = unmet_conditions(ctx) if props.get("ConditionResult") == "no" else []
+    if unmet:
+        findings.append(Finding("service", FAIL, f"{ctx.unit} was not started: its condition {', '.join(unmet)}",
+                                "on a Raspberry Pi the console /dev/tty1 always exists; elsewhere (a container, a "
+                                "board without a console) give it one, or override the condition with "
+                                f"sudo systemctl edit {ctx.unit}"))
+    elif active not in ("active", "activating", "reloading"):
         findings.append(Finding("service", FAIL,
                                 f"{ctx.unit} is {active}/{sub}" + (f" (last result: {result})" if result else ""),
                                 f"see why with: journalctl -u {ctx.unit} -b -n 50; "
                                 f"then sudo systemctl restart {ctx.unit}"))
+    said = props.get("StatusText", "")
+    if said and active != "active" and not unmet:
+        findings.append(Finding("service", FAIL if said.startswith("cannot start") else WARN,
+                                f"{ctx.unit} says: {said}",
+                                f"journalctl -u {ctx.unit} -b -n 50 shows the lines before"))
     restarts = int(props.get("NRestarts", "0") or 0)
     if restarts:
         findings.append(Finding("service", WARN,
@@ -212,7 +223,10 @@ def check_watchdog(ctx: Context) -> list[Finding]:
                                 "systemd cannot tell a frozen screen from a working one",
                                 "remove the drop-in that changes Type (systemctl cat kiosk), or reinstall the unit"))
     usec = props.get("WatchdogUSec", "0")
-    if usec in ("0", "infinity", "") or usec.startswith("0"):
+    if _off(usec) and not ctx.service_active:
+        # Not running: what counts is what the unit file says (the watchdog is armed at start).
+        usec = ctx.unit_setting("WatchdogSec") or usec
+    if _off(usec):
         findings.append(Finding("watchdog", FAIL, "the watchdog is off: a frozen kiosk would never be restarted",
                                 "set WatchdogSec=20 in the unit (systemctl edit kiosk), or reinstall it"))
     if props.get("Result") == "watchdog":
@@ -221,3 +235,23 @@ def check_watchdog(ctx: Context) -> list[Finding]:
     if not findings:
         findings.append(Finding("watchdog", OK, f"Type=notify with WatchdogSec={usec}"))
     return findings
+
+
+def _off(usec: str) -> bool:
+    return usec in ("0", "infinity", "") or usec.startswith("0")
+
+
+def unmet_conditions(ctx: Context) -> list[str]:
+    """The unit's Condition...= lines that do not hold here, as 'ConditionPathExists=/dev/tty1 is not met'."""
+    unmet = []
+    for key, value in ctx.unit_settings:
+        if not key.startswith("Condition") or not value:
+            continue
+        negate = value.startswith("!")
+        path = value.lstrip("!|")
+        if key in ("ConditionPathExists", "ConditionPathIsDirectory", "ConditionFileNotEmpty"):
+            if ctx.system.exists(path) == negate:
+                unmet.append(f"{key}={value} is not met")
+        else:
+            unmet.append(f"{key}={value} may not be met")
+    return unmet or ["(see systemctl status " + ctx.unit + ")"]

@@ -16,21 +16,24 @@ from kiosk.platform.sdnotify import Notifier, Watchdog
 class ServiceNotifier(Listener):
     """Keeps systemd informed of the kiosk's life: started, alive, leaving."""
 
-    def __init__(self, notifier: Notifier, watchdog: Watchdog):
+    def __init__(self, notifier: Notifier, watchdog: Watchdog, notes: tuple[str, ...] = ()):
         self.notifier = notifier
         self.watchdog = watchdog
+        #: What works less well than it should, said with READY=1 (the kiosk starts anyway).
+        self.notes = notes
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "ServiceNotifier | None":
+    def from_env(cls, environ: Mapping[str, str] | None = None,
+                 notes: tuple[str, ...] = ()) -> "ServiceNotifier | None":
         """The notifier for this process's unit; None when not started by systemd as Type=notify."""
         notifier = Notifier.from_env(environ)
         if not notifier.enabled:
             return None
-        return cls(notifier, Watchdog.from_env(notifier, environ))
+        return cls(notifier, Watchdog.from_env(notifier, environ), notes)
 
     def ready(self) -> None:
         """The first frame is on screen: systemd may call the unit started."""
-        self.notifier.ready("showing the kiosk")
+        self.notifier.ready("; ".join(["showing the kiosk", *self.notes]))
 
     def on_frame(self, now: float) -> None:
         self.watchdog.tick(now)  # at most once per half WatchdogSec; nothing when there is none

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.skipif(
 def source(tmp_path) -> Path:
     """A small project checkout: the real unit and example config, plus things that must not be copied."""
     src = tmp_path / "src"
-    for rel in ("pyproject.toml", "systemd/kiosk.service", "deploy/room.example.yaml"):
+    for rel in ("pyproject.toml", "systemd/kiosk.service", "deploy/room.example.yaml",
+                "deploy/udev/90-kiosk-backlight.rules"):
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / rel, src / rel)
     (src / "kiosk").mkdir()
@@ -139,6 +140,14 @@ class TestInstall:
         program = scratch / "opt/kiosk/src"
         assert (program / "kiosk/__init__.py").is_file()
         assert not any((program / junk).exists() for junk in (".git", ".venv", "kiosk/__pycache__", "bench/results"))
+
+    def test_backlight_rule_lets_group_video_set_the_brightness(self, scratch, source):
+        install(scratch, source)
+        rule = scratch / "etc/udev/rules.d/90-kiosk-backlight.rules"
+        assert rule.read_text() == (ROOT / "deploy/udev/90-kiosk-backlight.rules").read_text()
+        assert stat.S_IMODE(rule.stat().st_mode) == 0o644
+        run(scratch, source, "--uninstall")
+        assert not rule.exists()
 
     def test_console_never_blanks(self, scratch, source):
         install(scratch, source)

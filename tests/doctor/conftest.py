@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.doctor.system import System
+from kiosk.paths import ROOT
 
 KIOSK_UID, KIOSK_GID = 999, 996
 GROUPS = {"video": 44, "audio": 29, "render": 105, "input": 106, "gpio": 997}
@@ -38,6 +39,7 @@ class Machine:
     def __init__(self, root: Path):
         self.root = root
         self.service = dict(SERVICE)
+        self.unit_text = (ROOT / "systemd" / "kiosk.service").read_text()  # what `systemctl cat` shows
         self.journal = ["[INFO   ] [GL          ] OpenGL renderer           <b'V3D 7.1'>"]
         self.pin_problem: str | None = None
         self.has_lgpio = True
@@ -76,6 +78,8 @@ class Machine:
     def run(self, argv: list[str]):
         if argv[0] == "systemctl" and argv[1] == "show":
             return 0, "".join(f"{k}={v}\n" for k, v in self.service.items())
+        if argv[:2] == ["systemctl", "cat"]:
+            return 0, f"# /etc/systemd/system/{argv[2]}\n{self.unit_text}"
         if argv[0] == "journalctl":
             return 0, "\n".join(self.journal) + "\n"
         return None

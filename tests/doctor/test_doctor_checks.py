@@ -111,6 +111,18 @@ FAULTS = {
                   "gpio", WARN, "simulated", "GPIOZERO_PIN_FACTORY"),
     "no-gpio-chip": (lambda m: (m.root / "dev/gpiochip0").unlink(), "gpio", FAIL, "no GPIO chip", "USB pedal"),
     "no-lgpio": (lambda m: setattr(m, "has_lgpio", False), "gpio", FAIL, "lgpio library is missing", "python3-lgpio"),
+    "no-lgpio-says-what-still-works": (lambda m: setattr(m, "has_lgpio", False), "gpio", FAIL,
+                                       "a USB or Bluetooth pedal and the touch screen still work", "Raspberry Pi archive"),
+    "no-lgpio-with-mock-pins": (lambda m: (setattr(m, "has_lgpio", False), m.service.update(
+        Environment=m.service["Environment"] + " GPIOZERO_PIN_FACTORY=mock")), "gpio", FAIL, "lgpio library is missing",
+        "python3-lgpio"),
+    "condition-unmet": (lambda m: m.service.update(ActiveState="inactive", SubState="dead", ConditionResult="no",
+                                                   WatchdogUSec="0"),
+                        "service", FAIL, "its condition ConditionPathExists=/dev/tty1 is not met", "systemctl edit"),
+    "failed-before-ready": (lambda m: m.service.update(
+        ActiveState="activating", SubState="auto-restart", Result="exit-code",
+        StatusText="cannot start: no display after 60 s: no DRM device (/dev/dri/card*) yet"),
+        "service", FAIL, "says: cannot start: no display after 60 s", "journalctl -u kiosk.service"),
     "gpio-permission": (lambda m: _regroup(m, "gpio"), "gpio", FAIL, "cannot open /dev/gpiochip0", "usermod -aG gpio"),
     "gpio-busy": (lambda m: (m.service.update(ActiveState="inactive", SubState="dead"),
                              setattr(m, "pin_problem", "GPIO busy: another program owns this pin")),
@@ -184,6 +196,19 @@ class TestFaults:
         results = findings(machine)
         assert [f.status for f in results if f.check == "gpu"] == [FAIL]
         assert any(f.check == "watchdog" and f.status == OK for f in results)
+
+
+class TestWatchdogWhileStopped:
+    def test_a_stopped_service_with_watchdogsec_in_its_unit_is_not_called_watchdog_off(self, machine):
+        machine.service.update(ActiveState="inactive", SubState="dead", WatchdogUSec="0")
+        found = [f for f in findings(machine) if f.check == "watchdog"]
+        assert [f.status for f in found] == [OK] and "WatchdogSec=20" in found[0].message, found
+
+    def test_a_drop_in_that_turns_it_off_is_still_found(self, machine):
+        machine.service.update(ActiveState="inactive", SubState="dead", WatchdogUSec="0")
+        machine.unit_text += "\n# /etc/systemd/system/kiosk.service.d/override.conf\n[Service]\nWatchdogSec=0\n"
+        found = [f for f in findings(machine) if f.check == "watchdog"]
+        assert any(f.status == FAIL and "watchdog is off" in f.message for f in found), found
 
 
 class TestOffThePi:
