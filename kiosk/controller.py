@@ -197,17 +197,17 @@ class Controller:
 
     def leave_out(self, tag: str, now: float | None = None) -> list:
         """Leave out the steps still to come with the optional ``tag`` (the client declined them)."""
-        if self.session is None:
-            return []
-        events = self.session.leave_out(tag, self._now(now))
-        self._emit(events)
-        return events
+        return self._change("leave_out", tag, now)
 
     def retarget(self, target_s: float, now: float | None = None) -> list:
         """Move the booking's end to ``target_s`` seconds after the start (see ``Session.retarget``)."""
+        return self._change("retarget", target_s, now)
+
+    def _change(self, verb: str, value, now: float | None) -> list:
+        """``session.<verb>(value, now)`` on the session there is; its events go to the listeners."""
         if self.session is None:
             return []
-        events = self.session.retarget(target_s, self._now(now))
+        events = getattr(self.session, verb)(value, self._now(now))
         self._emit(events)
         return events
 

@@ -45,6 +45,11 @@ def discovery_messages(topics: Topics, room_name: str, *, prefix: str = PREFIX) 
     }
     state = {"state_topic": topics.state}
     session = "value_json.session"
+
+    def timestamp(name: str, obj: str, field: str) -> dict:
+        """A timestamp sensor of ``obj.field`` in the state, unknown while there is none."""
+        return {"name": name, **state, "device_class": "timestamp",
+                "value_template": _value(f"{obj}.{field} if {obj} and {obj}.{field} else '{_NONE}'")}
     entities = {
         ("sensor", "state"): {
             "name": "State", **state, "device_class": "enum", "options": list(STATES),
@@ -61,20 +66,9 @@ def discovery_messages(topics: Topics, room_name: str, *, prefix: str = PREFIX) 
             "json_attributes_template": _value("({'side': value_json.step.side, 'reps': value_json.step.reps, "
                                                "'next': value_json.next} if value_json.step else {}) | to_json"),
         },
-        ("sensor", "step_ends"): {
-            "name": "Step ends", **state, "device_class": "timestamp",
-            "value_template": _value(f"value_json.step.ends_at if value_json.step and value_json.step.ends_at "
-                                     f"else '{_NONE}'"),
-        },
-        ("sensor", "session_ends"): {
-            "name": "Session ends", **state, "device_class": "timestamp",
-            "value_template": _value(f"{session}.ends_at if {session} and {session}.ends_at else '{_NONE}'"),
-        },
-        ("sensor", "booking_ends"): {
-            "name": "Booking ends", **state, "device_class": "timestamp",
-            "value_template": _value(f"{session}.target_end if {session} and {session}.target_end "
-                                     f"else '{_NONE}'"),
-        },
+        ("sensor", "step_ends"): timestamp("Step ends", "value_json.step", "ends_at"),
+        ("sensor", "session_ends"): timestamp("Session ends", session, "ends_at"),
+        ("sensor", "booking_ends"): timestamp("Booking ends", session, "target_end"),
         ("binary_sensor", "in_session"): {
             "name": "In session", **state, "device_class": "occupancy",
             "value_template": _value("'ON' if value_json.state in ['running', 'paused'] else 'OFF'"),
