@@ -24,11 +24,14 @@ from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, Numer
 from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.ui import theme
-from kiosk.ui.readout import big_readout, next_change_s, rep_label, wall_time
+from kiosk.ui.readout import (big_readout, next_change_s, next_label, pause_line, rep_label, wall_time,
+                              window_text)
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).with_name("kv")
 NOTICE_SECONDS = 12.0
+#: How long the "Switch to the right side" banner stays up (session seconds).
+BANNER_SECONDS = 5.0
 
 
 class KioskApp(App):
@@ -54,6 +57,10 @@ class KioskApp(App):
     offset_text = StringProperty("")
     offset_color = ColorProperty(theme.TEXT_DIM)
     next_text = StringProperty("")
+    window_text = StringProperty("")
+    pause_text = StringProperty("")
+    banner_text = StringProperty("")
+    banner_color = ColorProperty(theme.TEXT_DIM)
     state = StringProperty("idle")
     paused = BooleanProperty(False)
     # Room-wide.
@@ -82,6 +89,7 @@ class KioskApp(App):
         self._refresh_at = 0.0
         self._notice_until = 0.0
         self._notices: list[str] = []
+        self._banner_until = 0.0
         self.first_frame_callbacks: list = []
 
     # -- Kivy life cycle -------------------------------------------------------------------------
@@ -179,7 +187,11 @@ class KioskApp(App):
         if not self.services.player_available and kinds & self.services.cue_kinds:
             self.flash = 1.0
             Clock.schedule_once(lambda _dt: setattr(self, "flash", 0.0), 0.6)
+        for e in events:
+            if e.kind == "side_switched":
+                self.show_banner(f"Switch to the {e.side} side", theme.LEFT if e.side == "left" else theme.RIGHT)
         if "session_finished" in kinds:
+            self.banner_text = ""
             self.refresh()
             self.sm.get_screen("summary").populate(self.controller)
             self._go("summary")
@@ -212,7 +224,18 @@ class KioskApp(App):
             self.offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
         else:
             self.offset_color = theme.LATE if snap.over_s > 0 else theme.EARLY
-        self.next_text = f"Next: {snap.next_name}" if snap.next_name else "Last step"
+        self.next_text = next_label(snap, self.controller.plan.steps)
+        self.window_text = window_text(snap.step)
+        self.pause_text = pause_line(snap)
+        if self.banner_text and self.controller.clock.now() >= self._banner_until:
+            self.banner_text = ""
+
+    def show_banner(self, text: str, colour) -> None:
+        """A large banner across the session screen for a few seconds (the side switch): the
+        therapist is looking at the client, not the screen, and glances up when the cue sounds."""
+        self.banner_text, self.banner_color = text, colour
+        self._banner_until = self.controller.clock.now() + BANNER_SECONDS
+        self._refresh_at = min(self._refresh_at, self._banner_until)
 
     def show_events(self, events) -> None:
         """Show what the engine just did: react to its events, then refresh the session screen."""
