@@ -195,41 +195,78 @@ class SummaryScreen(KioskScreen):
     #: A pedal tap this soon after the summary appears was meant for the last step, not for "done".
     SETTLE_S = 3.0
 
+    title = StringProperty("")
     totals = StringProperty("")
     remarks = StringProperty("")
     shown_at = NumericProperty(0.0)
 
     def populate(self, controller) -> None:
         session = controller.session
-        records = [r for r in session.records if r.actual_s is not None]
+        self.show(controller.routine.name, controller.plan.steps, session.records,
+                  stopped=session.data.finish_how == "stopped", dropped=session.data.dropped)
+        snap = controller.snapshot()
+        planned_total = controller.plan.total_s
+        took = snap.session_elapsed_s if snap else sum(r.actual_s for r in session.records)
+        paused = f" · paused {fmt_clock(snap.paused_s)}" if snap and snap.paused_s >= 1 else ""
+        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(took)} "
+                       f"({fmt_offset(took - planned_total)}){paused}")
+
+    def show(self, routine: str, steps, records, *, stopped: bool, dropped=()) -> None:
+        """Chart ``records`` (how each step went) against ``steps`` (the plan), opened at the top.
+
+        A stopped session says where it stopped and lists the steps it never reached, so nobody
+        reads "all steps within their windows" as "all steps done".
+        """
+        records = [r for r in records if r.actual_s is not None]
+        kept = [s for s in steps if s.index not in set(dropped)]
+        number = {s.index: n for n, s in enumerate(kept, 1)}
+        reached = max((r.index for r in records), default=-1)
+        if stopped:
+            where = (f"Stopped after step {number.get(reached, 0)} of {len(kept)}" if records
+                     else "Stopped before the first step")
+        else:
+            where = "Session done"
+        self.title = f"{where}  ·  {routine}"
         rows = self.ids.rows
         rows.clear_widgets()
         scale = max([max(r.max_s, r.actual_s, r.planned_s) for r in records] + [1.0])
         remarks = []
-        actual_total = sum(r.actual_s for r in records)
+        by_index = {s.index: s for s in steps}
         for r in records:
             label = r.name + (f" ({r.side})" if r.side else "")
-            rows.add_widget(Factory.SummaryRow(name=label, actual=fmt_clock(r.actual_s), min_s=r.min_s,
+            reps = reps_done_label(by_index.get(r.index), r.reps_done)
+            rows.add_widget(Factory.SummaryRow(name=label + (f"  ·  {reps}" if reps else ""),
+                                               actual=fmt_clock(r.actual_s), min_s=r.min_s,
                                                max_s=r.max_s, planned_s=r.planned_s,
                                                actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
             if r.timing == "early":
                 remarks.append(f"{label}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
             elif r.timing == "late":
                 remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
-        snap = controller.snapshot()
-        planned_total = controller.plan.total_s
-        took = snap.session_elapsed_s if snap else actual_total
-        paused = f" · paused {fmt_clock(snap.paused_s)}" if snap and snap.paused_s >= 1 else ""
-        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(took)} "
-                       f"({fmt_offset(took - planned_total)}){paused}")
-        self.remarks = ("All steps within their windows." if not remarks
-                        else "Outside their windows:\n" + "\n".join(remarks))
+        if not remarks:
+            text = "Every step done stayed within its window." if stopped else "All steps within their windows."
+        else:
+            text = "Outside their windows:\n" + "\n".join(remarks)
+        missed = [s.name + (f" ({s.side})" if s.side else "") for s in kept if s.index > reached]
+        if stopped and missed:
+            text += f"\n\nNot reached ({len(missed)}):\n" + "\n".join(missed)
+        self.remarks = text
+        self.ids.scroll.scroll_y = 1  # open at the top, whatever the last summary scrolled to
         self.shown_at = time.monotonic()
 
     def on_action(self, action: Action, source: str) -> None:
         """Next returns to the routines, once the summary has been up long enough to be seen."""
         if action is Action.ADVANCE and time.monotonic() - self.shown_at > self.SETTLE_S:
             App.get_running_app().to_picker()
+
+
+def reps_done_label(step, done: int | None) -> str:
+    """``3 of 3-4 sweeps``: the reps done against the step's window (empty for other steps)."""
+    if step is None or step.kind != "reps" or done is None or step.reps_min is None:
+        return ""
+    window = str(step.reps_min) if step.reps_min == step.reps_max else f"{step.reps_min}-{step.reps_max}"
+    noun = getattr(step, "rep_name", None) or "rep"
+    return f"{done} of {window} {noun}s"
 
 
 class ErrorsScreen(KioskScreen):
