@@ -10,8 +10,10 @@ import hmac
 import time
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.window import Keyboard
 from kivy.factory import Factory
+from kivy.metrics import dp
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
@@ -49,16 +51,37 @@ class PickerScreen(KioskScreen):
         grid.clear_widgets()
         for i, routine in enumerate(self.routines):
             tile = Factory.RoutineTile(text=tile_text(routine))
-            tile.bind(on_release=lambda _w, r=routine: App.get_running_app().choose(r))
+            tile.bind(on_press=lambda _w, n=i: self.highlight(n),
+                      on_release=lambda _w, r=routine: App.get_running_app().choose(r),
+                      texture_size=self.line_up)
             grid.add_widget(tile)
         self.highlighted = 0
         self._mark()
         self.ids.empty.opacity = 0 if self.routines else 1
 
-    def move(self, delta: int) -> None:
+    def line_up(self, *_args) -> None:
+        """Give every tile the tallest tile's height, so the tiles line up in rows."""
+        tiles = self.ids.tiles.children
+        if tiles:
+            tallest = max(t.texture_size[1] for t in tiles) + dp(28)
+            for tile in tiles:
+                tile.height = tallest
+
+    def highlight(self, index: int) -> None:
+        """Highlight tile ``index`` and scroll the list so it is on screen (a touch, a key, a pedal)."""
         if self.routines:
-            self.highlighted = (self.highlighted + delta) % len(self.routines)
+            self.highlighted = index % len(self.routines)
             self._mark()
+            tile = list(reversed(self.ids.tiles.children))[self.highlighted]
+            Clock.schedule_once(lambda _dt: self._show_tile(tile), 0)  # once the grid has laid out
+
+    def _show_tile(self, tile) -> None:
+        scroll = self.ids.scroll
+        if scroll.height > 0 and self.ids.tiles.height > scroll.height:
+            scroll.scroll_to(tile, padding=dp(8), animate=False)
+
+    def move(self, delta: int) -> None:
+        self.highlight(self.highlighted + delta)
 
     def choose_highlighted(self) -> None:
         if self.routines:
