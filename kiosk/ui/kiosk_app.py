@@ -94,7 +94,7 @@ class KioskApp(App):
 
     # -- Kivy life cycle -------------------------------------------------------------------------
     def build(self):
-        from kiosk.ui import screens, widgets  # noqa: F401  (registers their classes for the .kv rules)
+        from kiosk.ui import review, screens, widgets  # noqa: F401  (registers their classes for the .kv rules)
 
         for kv in sorted(KV_DIR.glob("*.kv")):
             if str(kv) not in Builder.files:  # rules loaded twice would build every widget twice
@@ -370,7 +370,7 @@ class KioskApp(App):
         if self._is_exit_chord(key, modifiers):
             self.leave()
             return True
-        if self.sm.current_screen.on_key(key, codepoint):
+        if self.sm.current_screen.on_key(key, codepoint, scancode):
             return True
         keymap = self.services.keymap
         action = keymap.key_down(key, scancode, modifiers)
@@ -394,3 +394,4 @@ class KioskApp(App):
 
     def _on_key_up(self, _window, key, scancode=None, *_args):
         self.services.keymap.key_up(key, scancode)
+        self.sm.current_screen.on_key_up(key, scancode)

@@ -1,13 +1,13 @@
 """Behaviour of the kiosk's screens; their layout is in kv/<screen>.kv.
 
 Each screen says what a key, a pedal or a touch means while it is shown (:meth:`KioskScreen.on_action`,
-:meth:`KioskScreen.on_key`), so a new screen brings its own meaning of "next" with it.
+:meth:`KioskScreen.on_key`), so a new screen brings its own meaning of "next" with it. The summary and
+history screens are in :mod:`kiosk.ui.review`.
 """
 
 from __future__ import annotations
 
 import hmac
-import time
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -21,8 +21,9 @@ from kivy.utils import escape_markup
 
 from kiosk.controller import length_choices
 from kiosk.inputs.actions import Action
+from kiosk.inputs.keys import key_name
 from kiosk.routines.plan import reachable
-from kiosk.routines.durations import fmt_clock, fmt_human, fmt_offset
+from kiosk.routines.durations import fmt_clock, fmt_human
 from kiosk.ui import theme
 
 
@@ -36,9 +37,12 @@ class KioskScreen(Screen):
     def on_action(self, action: Action, source: str) -> None:
         """An action from a key, a pedal or a touch (``source`` says which); ignored by default."""
 
-    def on_key(self, key: int, codepoint: str | None) -> bool:
+    def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
         """A key before the room's key map sees it; True when this screen used it."""
         return False
+
+    def on_key_up(self, key: int, scancode: int | None = None) -> None:
+        """A key was let go (the pedal test tells a held key from a new press by it)."""
 
 
 class PickerScreen(KioskScreen):
@@ -94,7 +98,7 @@ class PickerScreen(KioskScreen):
         elif action is Action.BACK:
             self.move(-1)
 
-    def on_key(self, key: int, codepoint: str | None) -> bool:
+    def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
         """Arrow keys move between tiles on the picker; space and Enter choose (as a pedal tap)."""
         codes, cols = Keyboard.keycodes, self.ids.tiles.cols
         moves = {codes["up"]: -cols, codes["down"]: cols, codes["left"]: -1, codes["right"]: 1}
@@ -207,91 +211,6 @@ class SessionScreen(KioskScreen):
             row.add_widget(button)
 
 
-class SummaryScreen(KioskScreen):
-    """Planned against actual for every step, judged by the engine's own step records.
-
-    Each row's colour and each remark come from :attr:`StepRecord.timing
-    <kiosk.engine.records.StepRecord>`, the judgement the journal keeps too, so the summary, the
-    history and ``kiosk history`` always agree on which steps fell short of or ran past their window.
-    """
-
-    #: A pedal tap this soon after the summary appears was meant for the last step, not for "done".
-    SETTLE_S = 3.0
-
-    title = StringProperty("")
-    totals = StringProperty("")
-    remarks = StringProperty("")
-    shown_at = NumericProperty(0.0)
-
-    def populate(self, controller) -> None:
-        session = controller.session
-        self.show(controller.routine.name, controller.plan.steps, session.records,
-                  stopped=session.data.finish_how == "stopped", dropped=session.data.dropped)
-        snap = controller.snapshot()
-        planned_total = controller.plan.total_s
-        took = snap.session_elapsed_s if snap else sum(r.actual_s for r in session.records)
-        paused = f" · paused {fmt_clock(snap.paused_s)}" if snap and snap.paused_s >= 1 else ""
-        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(took)} "
-                       f"({fmt_offset(took - planned_total)}){paused}")
-
-    def show(self, routine: str, steps, records, *, stopped: bool, dropped=()) -> None:
-        """Chart ``records`` (how each step went) against ``steps`` (the plan), opened at the top.
-
-        A stopped session says where it stopped and lists the steps it never reached, so nobody
-        reads "all steps within their windows" as "all steps done".
-        """
-        records = [r for r in records if r.actual_s is not None]
-        kept = [s for s in steps if s.index not in set(dropped)]
-        number = {s.index: n for n, s in enumerate(kept, 1)}
-        reached = max((r.index for r in records), default=-1)
-        if stopped:
-            where = (f"Stopped after step {number.get(reached, 0)} of {len(kept)}" if records
-                     else "Stopped before the first step")
-        else:
-            where = "Session done"
-        self.title = f"{where}  ·  {routine}"
-        rows = self.ids.rows
-        rows.clear_widgets()
-        scale = max([max(r.max_s, r.actual_s, r.planned_s) for r in records] + [1.0])
-        remarks = []
-        by_index = {s.index: s for s in steps}
-        for r in records:
-            label = r.name + (f" ({r.side})" if r.side else "")
-            reps = reps_done_label(by_index.get(r.index), r.reps_done)
-            rows.add_widget(Factory.SummaryRow(name=label + (f"  ·  {reps}" if reps else ""),
-                                               actual=fmt_clock(r.actual_s), min_s=r.min_s,
-                                               max_s=r.max_s, planned_s=r.planned_s,
-                                               actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
-            if r.timing == "early":
-                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
-            elif r.timing == "late":
-                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
-        if not remarks:
-            text = "Every step done stayed within its window." if stopped else "All steps within their windows."
-        else:
-            text = "Outside their windows:\n" + "\n".join(remarks)
-        missed = [s.name + (f" ({s.side})" if s.side else "") for s in kept if s.index > reached]
-        if stopped and missed:
-            text += f"\n\nNot reached ({len(missed)}):\n" + "\n".join(missed)
-        self.remarks = text
-        self.ids.scroll.scroll_y = 1  # open at the top, whatever the last summary scrolled to
-        self.shown_at = time.monotonic()
-
-    def on_action(self, action: Action, source: str) -> None:
-        """Next returns to the routines, once the summary has been up long enough to be seen."""
-        if action is Action.ADVANCE and time.monotonic() - self.shown_at > self.SETTLE_S:
-            App.get_running_app().to_picker()
-
-
-def reps_done_label(step, done: int | None) -> str:
-    """``3 of 3-4 sweeps``: the reps done against the step's window (empty for other steps)."""
-    if step is None or step.kind != "reps" or done is None or step.reps_min is None:
-        return ""
-    window = str(step.reps_min) if step.reps_min == step.reps_max else f"{step.reps_min}-{step.reps_max}"
-    noun = getattr(step, "rep_name", None) or "rep"
-    return f"{done} of {window} {noun}s"
-
-
 class ErrorsScreen(KioskScreen):
     text = StringProperty("")
 
@@ -299,48 +218,20 @@ class ErrorsScreen(KioskScreen):
         self.text = "\n\n".join(lines) if lines else "Every routine file loaded."
 
 
-class HistoryScreen(KioskScreen):
-    """Recent sessions, and for one routine each step's timing against its window over time."""
-
-    trend_title = StringProperty("")
-
-    def populate(self, journal, routine: str | None = None) -> None:
-        sessions = journal.recent(limit=30) if journal is not None else []
-        box = self.ids.sessions
-        box.clear_widgets()
-        dim = theme.markup_hex(theme.TEXT_DIM)
-        for row in sessions:
-            when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
-            length = fmt_clock(row.length_s) if row.length_s is not None else "-"
-            text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
-                    f"{len(row.steps)} steps[/color]")
-            button = Factory.HistoryRow(text=text, selected=row.routine == routine)
-            button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name))
-            box.add_widget(button)
-        if routine is None and sessions:
-            routine = sessions[0].routine
-            if box.children:
-                box.children[-1].selected = True
-        trends = journal.trends(routine, limit=20) if (journal is not None and routine) else []
-        self.trend_title = (f"{routine}: each step over its last sessions (band: its window)"
-                            if trends else "No sessions recorded yet." if not sessions else routine or "")
-        box = self.ids.trends
-        box.clear_widgets()
-        for trend in trends:
-            box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
-                                             values=[p.actual_s for p in trend.points],
-                                             timings=[p.timing or "" for p in trend.points]))
-
-
 class PinScreen(KioskScreen):
     entered = StringProperty("")
     message = StringProperty("Enter the room PIN")
+    reminder = StringProperty("")
     next_screen = StringProperty("settings")
 
     def reset(self, next_screen: str = "settings") -> None:
         self.entered = ""
         self.message = "Enter the room PIN"
         self.next_screen = next_screen
+        config = App.get_running_app().services.config
+        where = config.path or "the room config"
+        self.reminder = ("" if config.pin else
+                         f"This room still has the default PIN 0000: set pin: in {where} to keep settings private.")
 
     def press(self, digit: str) -> None:
         if digit == "<":
@@ -355,7 +246,7 @@ class PinScreen(KioskScreen):
                 self.entered = ""
                 self.message = "Wrong PIN, try again"
 
-    def on_key(self, key: int, codepoint: str | None) -> bool:
+    def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
         """Digits type the PIN, Backspace takes one back, Escape gives up; no key reaches the map."""
         if codepoint and codepoint.isdigit():
             self.press(codepoint)
@@ -367,8 +258,52 @@ class PinScreen(KioskScreen):
 
 
 class SettingsScreen(KioskScreen):
+    """The room's settings, with a pedal test: each key or pedal press is listed as it arrives,
+    beside what it does, so a manager can tell what a new pedal sends before mapping it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._held: set[int] = set()
+
     def on_action(self, action: Action, source: str) -> None:
-        """The pedal test: nothing moves; each key or touch is listed (foot switches list their
-        gestures themselves, with the pedal's name)."""
-        if source != "pedal":
-            App.get_running_app().log_pedal(f"{source}: {action.value}")
+        """Nothing moves here: a touch's action is listed (keys and foot switches list themselves)."""
+        if source not in ("pedal", "key"):
+            App.get_running_app().log_pedal(input_line(source, action))
+
+    def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
+        """List every key as it goes down, mapped or not (F13 on a new pedal), once per press."""
+        if key not in self._held:
+            self._held.add(key)
+            app = App.get_running_app()
+            app.log_pedal(input_line(f"key {key_label(key, scancode, codepoint)}",
+                                     app.services.keymap.action_for(key, scancode)))
+        return True
+
+    def on_key_up(self, key: int, scancode: int | None = None) -> None:
+        self._held.discard(key)
+
+
+#: What each action does, in the pedal test's words.
+ACTION_WORDS = {Action.ADVANCE: "next step", Action.BACK: "back a step", Action.TOGGLE_PAUSE: "pause / resume",
+                Action.EXTEND: "+1 min"}
+_KEY_WORDS = {"pagedown": "Page Down", "pageup": "Page Up", "spacebar": "Space", "numpadenter": "Keypad Enter",
+              "numpadadd": "Keypad +", "enter": "Enter", "escape": "Escape"}
+
+
+def input_line(what: str, action: Action | None) -> str:
+    """``key F13 -> nothing (not mapped)``: one line of the pedal test."""
+    return f"{what:<22} -> {ACTION_WORDS.get(action, 'nothing (not mapped)') if action else 'nothing (not mapped)'}"
+
+
+def key_label(key: int, scancode: int | None, codepoint: str | None) -> str:
+    """A key's name as its cap says it: ``Page Down``, ``F13``, ``p``; the code for a key with no name."""
+    name = key_name(key, scancode)
+    if name is None:
+        name = next((n for n, code in Keyboard.keycodes.items() if code == key), None)
+    if name is None:
+        return codepoint if codepoint and codepoint.isprintable() else f"code {key}"
+    if name in _KEY_WORDS:
+        return _KEY_WORDS[name]
+    if name[0] == "f" and name[1:].isdigit():
+        return name.upper()
+    return name if len(name) == 1 else name.capitalize()

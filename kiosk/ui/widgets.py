@@ -244,10 +244,11 @@ class PlanRow(BoxLayout):
 
 
 class SummaryRow(StepTimes, BoxLayout):
-    """One line of the summary: the step, its chart row, the time it took."""
+    """One line of the summary: the step, its chart row, the time it took (and reps done)."""
 
     name = StringProperty("")
     actual = StringProperty("")
+    reps = StringProperty("")
 
 
 class HistoryRow(TapButton):

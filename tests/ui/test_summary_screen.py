@@ -35,8 +35,10 @@ class TestStoppedSession:
 
     def test_shows_the_reps_done_against_the_window(self, kiosk):
         d = stopped_in_left_sweeps(kiosk)
-        names = [row.name for row in reversed(d.ids("summary").rows.children)]
-        assert names == ["Warm-up", "Sweeps (left)  ·  1 of 2-3 sweeps"]
+        rows = [(row.name, row.reps) for row in reversed(d.ids("summary").rows.children)]
+        assert rows == [("Warm-up", ""), ("Sweeps (left)", "1 of 2-3 sweeps")]
+        label = next(w for w in d.ids("summary").rows.children[0].children if "sweeps" in getattr(w, "text", ""))
+        assert label.text == "Sweeps (left)  ·  1 of 2-3 sweeps"
 
     def test_opens_at_the_top(self, kiosk):
         d = stopped_in_left_sweeps(kiosk)

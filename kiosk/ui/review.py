@@ -1,0 +1,136 @@
+"""The screens that look back: the summary after a session and the history of past sessions.
+
+Their layout is in kv/summary.kv and kv/history.kv; like every screen they decide what a key, a
+pedal or a touch means while they are shown.
+"""
+
+from __future__ import annotations
+
+import time
+
+from kivy.app import App
+from kivy.factory import Factory
+from kivy.properties import NumericProperty, StringProperty
+from kivy.utils import escape_markup
+
+from kiosk.inputs.actions import Action
+from kiosk.routines.durations import fmt_clock, fmt_offset
+from kiosk.ui import theme
+from kiosk.ui.screens import KioskScreen
+
+
+class SummaryScreen(KioskScreen):
+    """Planned against actual for every step, judged by the engine's own step records.
+
+    Each row's colour and each remark come from :attr:`StepRecord.timing
+    <kiosk.engine.records.StepRecord>`, the judgement the journal keeps too, so the summary, the
+    history and ``kiosk history`` always agree on which steps fell short of or ran past their window.
+    """
+
+    #: A pedal tap this soon after the summary appears was meant for the last step, not for "done".
+    SETTLE_S = 3.0
+
+    title = StringProperty("")
+    totals = StringProperty("")
+    remarks = StringProperty("")
+    shown_at = NumericProperty(0.0)
+
+    def populate(self, controller) -> None:
+        session = controller.session
+        self.show(controller.routine.name, controller.plan.steps, session.records,
+                  stopped=session.data.finish_how == "stopped", dropped=session.data.dropped)
+        snap = controller.snapshot()
+        planned_total = controller.plan.total_s
+        took = snap.session_elapsed_s if snap else sum(r.actual_s for r in session.records)
+        paused = f" · paused {fmt_clock(snap.paused_s)}" if snap and snap.paused_s >= 1 else ""
+        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(took)} "
+                       f"({fmt_offset(took - planned_total)}){paused}")
+
+    def show(self, routine: str, steps, records, *, stopped: bool, dropped=()) -> None:
+        """Chart ``records`` (how each step went) against ``steps`` (the plan), opened at the top.
+
+        A stopped session says where it stopped and lists the steps it never reached, so nobody
+        reads "all steps within their windows" as "all steps done".
+        """
+        records = [r for r in records if r.actual_s is not None]
+        kept = [s for s in steps if s.index not in set(dropped)]
+        number = {s.index: n for n, s in enumerate(kept, 1)}
+        reached = max((r.index for r in records), default=-1)
+        if stopped:
+            where = (f"Stopped after step {number.get(reached, 0)} of {len(kept)}" if records
+                     else "Stopped before the first step")
+        else:
+            where = "Session done"
+        self.title = f"{where}  ·  {routine}"
+        rows = self.ids.rows
+        rows.clear_widgets()
+        scale = max([max(r.max_s, r.actual_s, r.planned_s) for r in records] + [1.0])
+        remarks = []
+        by_index = {s.index: s for s in steps}
+        for r in records:
+            label = r.name + (f" ({r.side})" if r.side else "")
+            reps = reps_done_label(by_index.get(r.index), r.reps_done)
+            rows.add_widget(Factory.SummaryRow(name=label, reps=reps, actual=fmt_clock(r.actual_s),
+                                               min_s=r.min_s, max_s=r.max_s, planned_s=r.planned_s,
+                                               actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
+            if r.timing == "early":
+                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
+            elif r.timing == "late":
+                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
+        if not remarks:
+            text = "Every step done stayed within its window." if stopped else "All steps within their windows."
+        else:
+            text = "Outside their windows:\n" + "\n".join(remarks)
+        missed = [s.name + (f" ({s.side})" if s.side else "") for s in kept if s.index > reached]
+        if stopped and missed:
+            text += f"\n\nNot reached ({len(missed)}):\n" + "\n".join(missed)
+        self.remarks = text
+        self.ids.scroll.scroll_y = 1  # open at the top, whatever the last summary scrolled to
+        self.shown_at = time.monotonic()
+
+    def on_action(self, action: Action, source: str) -> None:
+        """Next returns to the routines, once the summary has been up long enough to be seen."""
+        if action is Action.ADVANCE and time.monotonic() - self.shown_at > self.SETTLE_S:
+            App.get_running_app().to_picker()
+
+
+def reps_done_label(step, done: int | None) -> str:
+    """``3 of 3-4 sweeps``: the reps done against the step's window (empty for other steps)."""
+    if step is None or step.kind != "reps" or done is None or step.reps_min is None:
+        return ""
+    window = str(step.reps_min) if step.reps_min == step.reps_max else f"{step.reps_min}-{step.reps_max}"
+    noun = getattr(step, "rep_name", None) or "rep"
+    return f"{done} of {window} {noun}s"
+
+
+class HistoryScreen(KioskScreen):
+    """Recent sessions, and for one routine each step's timing against its window over time."""
+
+    trend_title = StringProperty("")
+
+    def populate(self, journal, routine: str | None = None) -> None:
+        sessions = journal.recent(limit=30) if journal is not None else []
+        box = self.ids.sessions
+        box.clear_widgets()
+        dim = theme.markup_hex(theme.TEXT_DIM)
+        for row in sessions:
+            when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
+            length = fmt_clock(row.length_s) if row.length_s is not None else "-"
+            text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
+                    f"{len(row.steps)} steps[/color]")
+            button = Factory.HistoryRow(text=text, selected=row.routine == routine)
+            button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name))
+            box.add_widget(button)
+        if routine is None and sessions:
+            routine = sessions[0].routine
+            if box.children:
+                box.children[-1].selected = True
+        trends = journal.trends(routine, limit=20) if (journal is not None and routine) else []
+        self.trend_title = (f"{routine}: each step over its last sessions (band: its window)"
+                            if trends else "No sessions recorded yet." if not sessions else routine or "")
+        box = self.ids.trends
+        box.clear_widgets()
+        for trend in trends:
+            box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
+                                             values=[p.actual_s for p in trend.points],
+                                             timings=[p.timing or "" for p in trend.points]))
