@@ -15,8 +15,10 @@ from kivy.utils import escape_markup
 
 from kiosk.inputs.actions import Action
 from kiosk.routines.durations import fmt_clock, fmt_offset
+from kiosk.routines.plan import make_plan
 from kiosk.ui import theme
 from kiosk.ui.screens import KioskScreen
+from kiosk.ui.widgets import trend_range
 
 
 class SummaryScreen(KioskScreen):
@@ -36,40 +38,65 @@ class SummaryScreen(KioskScreen):
     shown_at = NumericProperty(0.0)
 
     def populate(self, controller) -> None:
+        """The session that just ended: where a stopped one stopped and what it never reached."""
         session = controller.session
-        self.show(controller.routine.name, controller.plan.steps, session.records,
-                  stopped=session.data.finish_how == "stopped", dropped=session.data.dropped)
+        records = [r for r in session.records if r.actual_s is not None]
+        kept = [s for s in controller.plan.steps if s.index not in set(session.data.dropped)]
+        number = {s.index: n for n, s in enumerate(kept, 1)}
+        reached = max((r.index for r in records), default=-1)
+        stopped = session.data.finish_how == "stopped"
+        where = "Session done"
+        if stopped:
+            where = (f"Stopped after step {number.get(reached, 0)} of {len(kept)}" if records
+                     else "Stopped before the first step")
+        by_index = {s.index: s for s in controller.plan.steps}
+        missed = [step_label(s) for s in kept if s.index > reached] if stopped else []
+        self.show(f"{where}  ·  {controller.routine.name}",
+                  [(r, reps_done_label(by_index.get(r.index), r.reps_done)) for r in records],
+                  stopped=stopped, missed=missed)
         snap = controller.snapshot()
         planned_total = controller.plan.total_s
-        took = snap.session_elapsed_s if snap else sum(r.actual_s for r in session.records)
+        took = snap.session_elapsed_s if snap else sum(r.actual_s for r in records)
         paused = f" · paused {fmt_clock(snap.paused_s)}" if snap and snap.paused_s >= 1 else ""
         self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(took)} "
                        f"({fmt_offset(took - planned_total)}){paused}")
 
-    def show(self, routine: str, steps, records, *, stopped: bool, dropped=()) -> None:
-        """Chart ``records`` (how each step went) against ``steps`` (the plan), opened at the top.
-
-        A stopped session says where it stopped and lists the steps it never reached, so nobody
-        reads "all steps within their windows" as "all steps done".
-        """
-        records = [r for r in records if r.actual_s is not None]
-        kept = [s for s in steps if s.index not in set(dropped)]
-        number = {s.index: n for n, s in enumerate(kept, 1)}
-        reached = max((r.index for r in records), default=-1)
+    def show_past(self, row, library) -> None:
+        """A recorded session's summary, opened again from the history (reps against the windows
+        of the routine as it is loaded now, matched by step name and side)."""
+        steps = {}
+        routine = next((r for r in library.routines if r.name == row.routine), None)
+        if routine is not None:
+            try:
+                steps = {(s.name, s.side): s for s in make_plan(routine).steps}
+            except Exception:  # a routine that no longer plans still shows its recorded times
+                steps = {}
+        stopped = row.status != "finished"
+        done = len({r.index for r in row.steps})
+        where = "Session done"
         if stopped:
-            where = (f"Stopped after step {number.get(reached, 0)} of {len(kept)}" if records
-                     else "Stopped before the first step")
-        else:
-            where = "Session done"
-        self.title = f"{where}  ·  {routine}"
+            where = f"{row.status.capitalize()} after {done} step{'' if done == 1 else 's'}"
+        when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
+        self.show(f"{where}  ·  {row.routine}  ·  {when}",
+                  [(r, reps_done_label(steps.get((r.name, r.side)), r.reps)) for r in row.steps],
+                  stopped=stopped, missed=[])
+        length = fmt_clock(row.length_s) if row.length_s is not None else "-"
+        booked = f"Booked {fmt_clock(row.target_s)} · " if row.target_s else ""
+        self.totals = f"{booked}took {length} · in steps {fmt_clock(row.active_s)}"
+
+    def show(self, title: str, runs, *, stopped: bool, missed) -> None:
+        """Chart each run of a step (its record and its reps) and list ``missed`` steps, from the top.
+
+        A stopped session lists the steps it never reached, so nobody reads "all steps within
+        their windows" as "all steps done".
+        """
+        self.title = title
         rows = self.ids.rows
         rows.clear_widgets()
-        scale = max([max(r.max_s, r.actual_s, r.planned_s) for r in records] + [1.0])
+        scale = max([max(r.max_s, r.actual_s, r.planned_s) for r, _ in runs] + [1.0])
         remarks = []
-        by_index = {s.index: s for s in steps}
-        for r in records:
-            label = r.name + (f" ({r.side})" if r.side else "")
-            reps = reps_done_label(by_index.get(r.index), r.reps_done)
+        for r, reps in runs:
+            label = step_label(r)
             rows.add_widget(Factory.SummaryRow(name=label, reps=reps, actual=fmt_clock(r.actual_s),
                                                min_s=r.min_s, max_s=r.max_s, planned_s=r.planned_s,
                                                actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
@@ -81,8 +108,7 @@ class SummaryScreen(KioskScreen):
             text = "Every step done stayed within its window." if stopped else "All steps within their windows."
         else:
             text = "Outside their windows:\n" + "\n".join(remarks)
-        missed = [s.name + (f" ({s.side})" if s.side else "") for s in kept if s.index > reached]
-        if stopped and missed:
+        if missed:
             text += f"\n\nNot reached ({len(missed)}):\n" + "\n".join(missed)
         self.remarks = text
         self.ids.scroll.scroll_y = 1  # open at the top, whatever the last summary scrolled to
@@ -92,6 +118,11 @@ class SummaryScreen(KioskScreen):
         """Next returns to the routines, once the summary has been up long enough to be seen."""
         if action is Action.ADVANCE and time.monotonic() - self.shown_at > self.SETTLE_S:
             App.get_running_app().to_picker()
+
+
+def step_label(step) -> str:
+    """``Sweeps (right)``: a step's name with its side."""
+    return step.name + (f" ({step.side})" if step.side else "")
 
 
 def reps_done_label(step, done: int | None) -> str:
@@ -104,9 +135,12 @@ def reps_done_label(step, done: int | None) -> str:
 
 
 class HistoryScreen(KioskScreen):
-    """Recent sessions, and for one routine each step's timing against its window over time."""
+    """Recent sessions, each with its summary a tap away, and for one routine each step's timing
+    against its window over its last finished sessions."""
 
     trend_title = StringProperty("")
+    axis_from = StringProperty("")
+    axis_to = StringProperty("")
 
     def populate(self, journal, routine: str | None = None) -> None:
         sessions = journal.recent(limit=30) if journal is not None else []
@@ -116,21 +150,44 @@ class HistoryScreen(KioskScreen):
         for row in sessions:
             when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
             length = fmt_clock(row.length_s) if row.length_s is not None else "-"
+            count = len(row.steps)
             text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
-                    f"{len(row.steps)} steps[/color]")
+                    f"{count} step{'' if count == 1 else 's'}[/color]")
+            entry = Factory.HistoryEntry()
             button = Factory.HistoryRow(text=text, selected=row.routine == routine)
-            button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name))
-            box.add_widget(button)
+            button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name),
+                        height=entry.setter("height"))
+            summary = Factory.TapButton(text="Summary", size_hint_x=0.3, color=theme.TEXT_DIM,
+                                        font_size=button.font_size)
+            summary.bind(on_release=lambda _w, r=row: self.open_summary(r))
+            entry.add_widget(button)
+            entry.add_widget(summary)
+            box.add_widget(entry)
         if routine is None and sessions:
             routine = sessions[0].routine
             if box.children:
-                box.children[-1].selected = True
+                box.children[-1].children[-1].selected = True
         trends = journal.trends(routine, limit=20) if (journal is not None and routine) else []
-        self.trend_title = (f"{routine}: each step over its last sessions (band: its window)"
-                            if trends else "No sessions recorded yet." if not sessions else routine or "")
+        self.trend_title = (f"{routine}: each step over its last finished sessions (band: its window)"
+                            if trends else "No sessions recorded yet." if not sessions
+                            else f"{routine}: no finished session yet" if routine else "")
+        starts = sorted({p.started_at for t in trends for p in t.points})
+        self.axis_from = self._day(starts[0]) + " (oldest)" if starts else ""
+        self.axis_to = self._day(starts[-1]) if starts else ""
         box = self.ids.trends
         box.clear_widgets()
         for trend in trends:
+            values = [p.actual_s for p in trend.points]
+            low, high = trend_range(trend.min_s, trend.max_s, values)
             box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
-                                             values=[p.actual_s for p in trend.points],
-                                             timings=[p.timing or "" for p in trend.points]))
+                                             values=values, timings=[p.timing or "" for p in trend.points],
+                                             low_text=fmt_clock(low), high_text=fmt_clock(high)))
+
+    def open_summary(self, row) -> None:
+        """Open a past session's summary again."""
+        self.manager.get_screen("summary").show_past(row, App.get_running_app().library)
+        self.manager.current = "summary"
+
+    @staticmethod
+    def _day(ms: int) -> str:
+        return time.strftime("%d %b", time.localtime(ms / 1000.0))

@@ -256,13 +256,21 @@ class HistoryRow(TapButton):
 
 
 class TrendLine(BoxLayout):
-    """One step of a routine over its recent sessions: its name and a :class:`TrendRow`."""
+    """One step of a routine over its recent sessions: its name, its time scale (``low_text`` at
+    the bottom, ``high_text`` at the top) and a :class:`TrendRow`."""
 
     label = StringProperty("")
+    low_text = StringProperty("")
+    high_text = StringProperty("")
     min_s = NumericProperty(0.0)
     max_s = NumericProperty(0.0)
     values = ListProperty([])
     timings = ListProperty([])
+
+
+def trend_range(min_s: float, max_s: float, values) -> tuple[float, float]:
+    """The seconds a trend row spans from bottom to top: its window and every value."""
+    return min([min_s, *values]), max([max_s, *values])
 
 
 class TrendRow(Redrawn, Widget):
@@ -279,8 +287,7 @@ class TrendRow(Redrawn, Widget):
         self.canvas.clear()
         if not self.values:
             return
-        low = min([self.min_s] + list(self.values))
-        high = max([self.max_s] + list(self.values))
+        low, high = trend_range(self.min_s, self.max_s, self.values)
         span = (high - low) or 1.0
         pad = self.height * 0.15
 
