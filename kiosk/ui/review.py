@@ -168,7 +168,7 @@ class HistoryScreen(KioskScreen):
             if box.children:
                 box.children[-1].children[-1].selected = True
         trends = journal.trends(routine, limit=20) if (journal is not None and routine) else []
-        self.trend_title = (f"{routine}: each step over its last finished sessions (band: its window)"
+        self.trend_title = (f"{routine} · its last finished sessions"
                             if trends else "No sessions recorded yet." if not sessions
                             else f"{routine}: no finished session yet" if routine else "")
         starts = sorted({p.started_at for t in trends for p in t.points})

@@ -65,3 +65,18 @@ def test_tiles_line_up_in_rows(kiosk):
     assert len(heights) == 1, heights
     for same in row.values():
         assert len({round(t.y) for t in same}) == 1
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1280, 720)])
+def test_a_start_up_notice_leaves_the_title_readable(kiosk, size):
+    from kiosk.inputs.footswitch import NO_GPIO_NOTICE
+
+    d = kiosk(size=size)
+    d.app.show_notice(NO_GPIO_NOTICE)
+    d.frames(4)
+    notice = d.app.root.ids.notice
+    assert notice.opacity == 1 and notice.text == NO_GPIO_NOTICE
+    title = next(w for w in d.app.sm.get_screen("picker").walk() if "Choose a routine" in getattr(w, "text", ""))
+    _, title_y = title.to_window(title.x, title.y)
+    _, notice_y = notice.to_window(notice.x, notice.y)
+    assert title_y + title.height <= notice_y + 1, "the notice covers the title"
