@@ -30,8 +30,6 @@ from kiosk.ui.readout import (big_readout, next_change_s, next_label, pause_line
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).with_name("kv")
 NOTICE_SECONDS = 12.0
-#: How long the "Switch to the right side" banner stays up (session seconds).
-BANNER_SECONDS = 5.0
 
 
 class KioskApp(App):
@@ -59,8 +57,6 @@ class KioskApp(App):
     next_text = StringProperty("")
     window_text = StringProperty("")
     pause_text = StringProperty("")
-    banner_text = StringProperty("")
-    banner_color = ColorProperty(theme.TEXT_DIM)
     state = StringProperty("idle")
     paused = BooleanProperty(False)
     # Room-wide.
@@ -89,7 +85,6 @@ class KioskApp(App):
         self._refresh_at = 0.0
         self._notice_until = 0.0
         self._notices: list[str] = []
-        self._banner_until = 0.0
         self.first_frame_callbacks: list = []
 
     # -- Kivy life cycle -------------------------------------------------------------------------
@@ -187,11 +182,8 @@ class KioskApp(App):
         if not self.services.player_available and kinds & self.services.cue_kinds:
             self.flash = 1.0
             Clock.schedule_once(lambda _dt: setattr(self, "flash", 0.0), 0.6)
-        for e in events:
-            if e.kind == "side_switched":
-                self.show_banner(f"Switch to the {e.side} side", theme.LEFT if e.side == "left" else theme.RIGHT)
+        self.sm.get_screen("session").on_events(events, self.controller.clock.now())
         if "session_finished" in kinds:
-            self.banner_text = ""
             self.refresh()
             self.sm.get_screen("summary").populate(self.controller)
             self._go("summary")
@@ -227,15 +219,7 @@ class KioskApp(App):
         self.next_text = next_label(snap, self.controller.plan.steps)
         self.window_text = window_text(snap.step)
         self.pause_text = pause_line(snap)
-        if self.banner_text and self.controller.clock.now() >= self._banner_until:
-            self.banner_text = ""
-
-    def show_banner(self, text: str, colour) -> None:
-        """A large banner across the session screen for a few seconds (the side switch): the
-        therapist is looking at the client, not the screen, and glances up when the cue sounds."""
-        self.banner_text, self.banner_color = text, colour
-        self._banner_until = self.controller.clock.now() + BANNER_SECONDS
-        self._refresh_at = min(self._refresh_at, self._banner_until)
+        self.sm.get_screen("session").update(snap, self.controller)
 
     def show_events(self, events) -> None:
         """Show what the engine just did: react to its events, then refresh the session screen."""

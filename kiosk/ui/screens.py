@@ -14,7 +14,7 @@ from kivy.clock import Clock
 from kivy.core.window import Keyboard
 from kivy.factory import Factory
 from kivy.metrics import dp
-from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
@@ -161,8 +161,9 @@ class ReadyScreen(KioskScreen):
         rows.clear_widgets()
         for step in plan.steps:
             side = f"  ({step.side})" if step.side else ""
+            window = step.window_label if step.kind != "manual" else "until you tap"
             rows.add_widget(Factory.PlanRow(start=fmt_clock(step.start_s), name=step.name + side,
-                                            window=step.window_label, planned=fmt_clock(step.planned_s)))
+                                            window=window, planned=fmt_clock(step.planned_s)))
 
     def on_action(self, action: Action, source: str) -> None:
         """Next (or pause) begins the session; back returns to the routines."""
@@ -192,6 +193,44 @@ class ReadyScreen(KioskScreen):
 
 
 class SessionScreen(KioskScreen):
+    """The running session. Besides what the app's properties show, it owns two moments: the
+    side-switch banner and, on a consent step tied to an optional part, the choice right there."""
+
+    #: How long the "Switch to the right side" banner stays up (session seconds).
+    BANNER_S = 5.0
+
+    banner_text = StringProperty("")
+    banner_color = ColorProperty(theme.TEXT_DIM)
+    consent_tag = StringProperty("")
+    banner_until = NumericProperty(0.0)
+
+    def on_events(self, events, now: float) -> None:
+        """A side switch puts up a large banner for a few seconds: the therapist is looking at the
+        client, not the screen, and glances up when its cue sounds."""
+        for e in events:
+            if e.kind == "side_switched":
+                self.banner_text = f"Switch to the {e.side} side"
+                self.banner_color = theme.LEFT if e.side == "left" else theme.RIGHT
+                self.banner_until = now + self.BANNER_S
+            elif e.kind == "session_finished":
+                self.banner_text = ""
+
+    def update(self, snap, controller) -> None:
+        """Called with each refresh: the banner's time runs out; a consent step offers its choice."""
+        if self.banner_text and controller.clock.now() >= self.banner_until:
+            self.banner_text = ""
+        step = snap.step
+        tags = controller.session.tags_ahead() if controller.session is not None else ()
+        self.consent_tag = (step.optional if step is not None and step.kind == "manual" and step.optional
+                            and snap.state == "running" and step.optional in tags else "")
+
+    def consent(self, yes: bool) -> None:
+        """The client answered the consent step: go on, or leave the part out and then go on."""
+        app = App.get_running_app()
+        if not yes and self.consent_tag:
+            app.leave_out(self.consent_tag)
+        self.on_action(Action.ADVANCE, "touch")
+
     def on_action(self, action: Action, source: str) -> None:
         """Every action goes to the session; next also dismisses the "resumed after a restart" note."""
         app = App.get_running_app()

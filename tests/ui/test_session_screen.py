@@ -46,12 +46,12 @@ class TestSideSwitch:
                 break
         assert d.app.side_text == "RIGHT"
         banner = d.ids("session").banner
-        assert d.app.banner_text == "Switch to the right side"
+        assert banner.text == "Switch to the right side"
         assert banner.opacity == 1
         # large: across most of the screen, its words about as tall as the step name
         assert banner.width > d.window.width * 0.8 and banner.font_size >= d.window.height * 0.09
         d.wait(6)
-        assert d.app.banner_text == "" and banner.opacity == 0
+        assert banner.text == "" and banner.opacity == 0
 
 
 class TestUntimedStep:
@@ -107,3 +107,44 @@ class TestPause:
         assert hint.text.startswith("Tap the pedal or hold Resume")
         d.key("space")                                   # a tap of the pedal resumes, as it says
         assert not d.app.paused
+
+
+class TestConsent:
+    def start_back_massage(self, kiosk):
+        from kiosk.paths import ROUTINES_DIR
+
+        d = kiosk(routines=(ROUTINES_DIR,), routine="back-massage")
+        d.key("space")
+        assert d.app.step_name == "Consent for the upper buttocks"
+        return d
+
+    def test_no_leaves_the_part_out_right_there(self, kiosk):
+        d = self.start_back_massage(kiosk)
+        ids = d.ids("session")
+        assert ids.consent.opacity == 1 and ids.consent.height > 0
+        assert ids.consent_no.text == "No, leave out glutes"
+        before = d.app.step_of
+        d.hold(ids.consent_no)
+        assert d.app.step_name == "Warm the lotion"
+        assert "glutes" not in d.app.controller.session.tags_ahead()
+        assert d.app.step_of != before and ids.consent.height == 0
+
+    def test_yes_goes_on_with_the_part_kept(self, kiosk):
+        d = self.start_back_massage(kiosk)
+        d.hold(d.ids("session").consent_yes)
+        assert d.app.step_name == "Warm the lotion"
+        assert "glutes" in d.app.controller.session.tags_ahead()
+
+    def test_a_brush_decides_nothing(self, kiosk):
+        d = self.start_back_massage(kiosk)
+        d.tap(d.ids("session").consent_no)
+        assert d.app.step_name == "Consent for the upper buttocks"
+        assert "glutes" in d.app.controller.session.tags_ahead()
+
+
+def test_the_ready_screen_says_until_you_tap(kiosk):
+    d = kiosk(routine=SHORT)
+    assert d.screen == "ready"
+    windows = {row.name: row.window for row in d.ids("ready").rows.children}
+    assert windows["Check in"] == "until you tap"
+    assert not any("advance" in w for w in windows.values())
