@@ -37,8 +37,8 @@ class TestStoppedSession:
         d = stopped_in_left_sweeps(kiosk)
         rows = [(row.name, row.reps) for row in reversed(d.ids("summary").rows.children)]
         assert rows == [("Warm-up", ""), ("Sweeps (left)", "1 of 2-3 sweeps")]
-        label = next(w for w in d.ids("summary").rows.children[0].children if "sweeps" in getattr(w, "text", ""))
-        assert label.text == "Sweeps (left)  ·  1 of 2-3 sweeps"
+        row = d.ids("summary").rows.children[0]
+        assert (row.ids.name.text, row.ids.reps.text, row.ids.reps.opacity) == ("Sweeps (left)", "1 of 2-3 sweeps", 1)
 
     def test_opens_at_the_top(self, kiosk):
         d = stopped_in_left_sweeps(kiosk)
