@@ -87,9 +87,12 @@ def pause_line(snap) -> str:
     if snap is None or snap.step is None:
         return ""
     text, caption, _ = big_readout(snap)
+    name = snap.name + (f" ({snap.side})" if snap.side else "")
+    reps = rep_label(snap)
+    name += f"  ·  {reps}" if reps else ""
     if caption.startswith("elapsed · "):
-        return f"{snap.name}  ·  {text} elapsed  ·  {waiting_hint(snap).split(' · tap')[0]}"
-    return f"{snap.name}  ·  {text} {caption.split(' ·')[0]}"
+        return f"{name}  ·  {text} elapsed  ·  {waiting_hint(snap).split(' · tap')[0]}"
+    return f"{name}  ·  {text} {caption.split(' ·')[0]}"
 
 
 def window_text(step) -> str:

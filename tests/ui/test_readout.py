@@ -113,7 +113,7 @@ class TestSides:
         text, caption, _ = big_readout(snap)
         assert caption == "remaining" and "left" not in caption
         assert window_text(snap.step) == "window 5-6 min"
-        assert pause_line(snap).endswith("remaining")
+        assert pause_line(snap).startswith("Warm-up (left)  ·  ") and pause_line(snap).endswith("remaining")
 
     def test_the_next_step_names_its_side_across_the_switch(self):
         s = started(UNTIMED)
