@@ -154,6 +154,7 @@ class HistoryScreen(KioskScreen):
             text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
                     f"{count} step{'' if count == 1 else 's'}[/color]")
             entry = Factory.HistoryEntry()
+            entry.text = text  # what the session's row says, for whoever reads the list
             button = Factory.HistoryRow(text=text, selected=row.routine == routine)
             button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name),
                         height=entry.setter("height"))

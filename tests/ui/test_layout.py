@@ -97,6 +97,14 @@ def digit_height(d) -> int:
     return (rows[-1] - rows[0] + 1) if rows else 0
 
 
+def open_history(d):
+    """The history screen, once the journal has written the session just ended."""
+    d.app.services.journal.flush()
+    d.app.to_picker()
+    d.app.show_history()
+    d.frames()
+
+
 def visit_every_screen(d, size):
     """Show each screen in turn, yielding its name once it is drawn."""
     w, h = size
@@ -129,10 +137,7 @@ def visit_every_screen(d, size):
         d.clock.advance(40)
         d.key("space")
     yield "summary"
-    d.app.services.journal.flush()
-    d.app.to_picker()
-    d.app.show_history()
-    d.frames()
+    open_history(d)
     yield "history"
     d.app.open_room_settings()
     d.frames()
@@ -222,10 +227,7 @@ def session_moments(d):
     d.app.stop_session()
     d.frames()
     yield "summary_stopped"
-    d.app.services.journal.flush()
-    d.app.to_picker()
-    d.app.show_history()
-    d.frames()
+    open_history(d)
     yield "history"
 
 
