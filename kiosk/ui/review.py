@@ -175,6 +175,9 @@ class HistoryScreen(KioskScreen):
         starts = sorted({p.started_at for t in trends for p in t.points})
         self.axis_from = self._day(starts[0]) + " (oldest)" if starts else ""
         self.axis_to = self._day(starts[-1]) if starts else ""
+        # One time axis for every row: a session sits at the same place in each step's row.
+        order = sorted({p.session_id for t in trends for p in t.points})
+        place = {sid: (n / (len(order) - 1) if len(order) > 1 else 0.5) for n, sid in enumerate(order)}
         box = self.ids.trends
         box.clear_widgets()
         for trend in trends:
@@ -182,6 +185,7 @@ class HistoryScreen(KioskScreen):
             low, high = trend_range(trend.min_s, trend.max_s, values)
             box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
                                              values=values, timings=[p.timing or "" for p in trend.points],
+                                             positions=[place[p.session_id] for p in trend.points],
                                              low_text=fmt_clock(low), high_text=fmt_clock(high)))
 
     def open_summary(self, row) -> None:

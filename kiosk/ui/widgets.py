@@ -259,6 +259,7 @@ class TrendLine(BoxLayout):
     """One step of a routine over its recent sessions: its name, its time scale (``low_text`` at
     the bottom, ``high_text`` at the top) and a :class:`TrendRow`."""
 
+    positions = ListProperty([])
     label = StringProperty("")
     low_text = StringProperty("")
     high_text = StringProperty("")
@@ -281,7 +282,9 @@ class TrendRow(Redrawn, Widget):
     max_s = NumericProperty(0.0)
     values = ListProperty([])
     timings = ListProperty([])
-    redraw_on = ("values", "timings", "min_s", "max_s")
+    #: Where each value's session sits on the shared time axis, 0 (oldest) to 1 (newest).
+    positions = ListProperty([])
+    redraw_on = ("values", "timings", "positions", "min_s", "max_s")
 
     def _redraw(self, *_):
         self.canvas.clear()
@@ -301,7 +304,8 @@ class TrendRow(Redrawn, Widget):
             Rectangle(pos=(self.x, y(self.min_s) - dp(1)), size=(self.width, max(dp(2), y(self.max_s) - y(self.min_s) + dp(2))))
             timings = list(self.timings) + [""] * (count - len(self.timings))
             for i, (value, timing) in enumerate(zip(self.values, timings)):
-                x = self.x + (self.width - dot) * (i / (count - 1) if count > 1 else 0.5)
+                at = self.positions[i] if i < len(self.positions) else (i / (count - 1) if count > 1 else 0.5)
+                x = self.x + (self.width - dot) * at
                 Color(rgba=TIMING_COLOURS.get(timing, theme.GOOD))
                 Rectangle(pos=(x, y(value) - dot / 2), size=(dot, dot))
 

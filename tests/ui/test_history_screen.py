@@ -94,3 +94,34 @@ def test_a_past_summary_opens_again(kiosk):
     rows = [(r.name, r.reps) for r in reversed(summary.ids.rows.children)]
     assert rows == [("Warm-up", ""), ("Sweeps (left)", "2 of 2-3 sweeps")]
     assert summary.ids.scroll.scroll_y == 1
+
+
+AXIS = """\
+version: 1
+name: Axis
+summary: Three short steps, one of them optional.
+pace: auto
+steps:
+  - {name: One, time: 2s, say: First.}
+  - {name: Extra, time: 2s, say: Only when wanted., optional: extra}
+  - {name: Two, time: 2s, say: Last.}
+"""
+
+
+def test_a_session_sits_at_the_same_place_on_every_row(kiosk, tmp_path):
+    folder = tmp_path / "routines"
+    folder.mkdir()
+    (folder / "axis.yaml").write_text(AXIS)
+    d = kiosk(routines=(folder,), routine=folder / "axis.yaml")
+    d.app.begin()
+    d.wait(8)
+    assert d.screen == "summary"
+    d.app.to_picker()
+    d.app.choose(d.app.library.routines[0], skip=("extra",))
+    d.app.begin()
+    d.wait(6)
+    assert d.screen == "summary"
+    screen = history(d)
+    rows = {line.label: list(line.positions) for line in screen.ids.trends.children}
+    # The step left out of the newer session is a dot at the older session's place, not midway.
+    assert rows == {"One": [0.0, 1.0], "Extra": [0.0], "Two": [0.0, 1.0]}
