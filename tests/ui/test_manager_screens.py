@@ -62,12 +62,38 @@ class TestPedalTest:
         assert self.lines(d) == ["key F13 -> nothing (not mapped)"] * 2
 
     def test_a_foot_switch_press_is_listed_with_its_action(self, kiosk):
-        from kiosk.inputs.actions import Action
-        from kiosk.ui.screens import input_line
+        """A real FootSwitch on a mock GPIO pin, wired as the kiosk wires it: its taps reach the list."""
+        import time
+
+        from gpiozero import Device
+        from gpiozero.pins.mock import MockFactory
+
+        from kiosk.composition import attach_pedals
+        from kiosk.config import RoomConfig
+        from kiosk.inputs.handoff import MainThreadHandoff
+        from kiosk.inputs.pedals import PedalConfig
 
         d = self.open(kiosk)
-        d.app.log_pedal(input_line("pedal 1 on GPIO17: tap", Action.ADVANCE))
-        d.app.log_pedal(input_line("pedal 1 on GPIO17: double_tap", None))
-        assert self.lines(d) == ["pedal 1 on GPIO17: tap -> next step",
-                                 "pedal 1 on GPIO17: double_tap -> nothing (not mapped)"]
-        assert "nothing (not mapped)" in d.ids("settings").pedal_log.text
+        saved, Device.pin_factory = Device.pin_factory, MockFactory()
+        try:
+            handoff = MainThreadHandoff(lambda action, source: d.app.act(action, source))
+            room = RoomConfig(pedals=(PedalConfig(17, hold_time=5.0),))
+            attach_pedals(d.app, d.app.services, room, handoff)
+            pin = Device.pin_factory.pin(17)
+            pin.drive_low()                       # pressed (the pedal pulls the pin to ground)
+            time.sleep(0.12)
+            pin.drive_high()
+            end = time.monotonic() + 3.0
+            while not d.app.pedal_log and time.monotonic() < end:
+                d.frames(1)
+                time.sleep(0.02)
+            assert self.lines(d) == ["pedal 1 on GPIO17: tap -> next step"]
+            assert d.screen == "settings"         # the pedal test moves nothing
+        finally:
+            from kiosk.listeners import OnClose
+
+            for listener in d.app.controller.listeners:
+                if isinstance(listener, OnClose):
+                    listener.close()              # the pin and the hand-off, as the kiosk closes them
+            Device.pin_factory.reset()
+            Device.pin_factory = saved
