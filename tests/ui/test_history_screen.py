@@ -13,7 +13,8 @@ SHORT = DATA / "good" / "short.yaml"
 
 
 def run_to_the_end(d):
-    d.key("space")
+    d.app.begin()
+    d.frames(2)
     d.wait(60, step=1.0)                          # every timed step runs its planned time
     assert d.app.step_name == "Check in"
     d.wait(3)
@@ -22,7 +23,8 @@ def run_to_the_end(d):
 
 
 def stop_after_warm_up(d):
-    d.key("space")
+    d.app.begin()
+    d.frames(2)
     d.wait(3)
     d.key("p")
     d.app.stop_session()
@@ -77,7 +79,8 @@ def test_the_chart_has_a_time_axis_and_full_names_with_sides(kiosk):
 
 def test_a_past_summary_opens_again(kiosk):
     d = kiosk(routine=SHORT)
-    d.key("space")
+    d.app.begin()
+    d.frames(2)
     d.key("space")                                   # into the left sweeps
     d.wait(11)                                       # two sweeps done
     d.key("p")
@@ -114,11 +117,13 @@ def test_a_session_sits_at_the_same_place_on_every_row(kiosk, tmp_path):
     (folder / "axis.yaml").write_text(AXIS)
     d = kiosk(routines=(folder,), routine=folder / "axis.yaml")
     d.app.begin()
+    d.frames(2)
     d.wait(8)
     assert d.screen == "summary"
     d.app.to_picker()
     d.app.choose(d.app.library.routines[0], skip=("extra",))
     d.app.begin()
+    d.frames(2)
     d.wait(6)
     assert d.screen == "summary"
     screen = history(d)

@@ -210,7 +210,8 @@ def pill_height(d, path, label, colour) -> int:
 
 def session_moments(d):
     """The moments a therapist glances at, on the shipped back massage, yielding each by name."""
-    d.key("space")
+    d.app.begin()
+    d.frames(2)
     yield "untimed"                                 # the consent step waits for the pedal
     d.key("space")
     d.key("space")

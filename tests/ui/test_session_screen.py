@@ -14,7 +14,8 @@ SHORT = DATA / "good" / "short.yaml"
 
 def start_short(kiosk, **kwargs):
     d = kiosk(routine=SHORT, **kwargs)
-    d.key("space")
+    d.app.begin()
+    d.frames(2)
     assert d.screen == "session"
     return d
 
@@ -114,7 +115,8 @@ class TestConsent:
         from kiosk.paths import ROUTINES_DIR
 
         d = kiosk(routines=(ROUTINES_DIR,), routine="back-massage")
-        d.key("space")
+        d.app.begin()
+        d.frames(2)
         assert d.app.step_name == "Consent for the upper buttocks"
         return d
 

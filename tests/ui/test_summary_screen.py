@@ -13,7 +13,8 @@ SHORT = DATA / "good" / "short.yaml"
 
 def stopped_in_left_sweeps(kiosk):
     d = kiosk(routine=SHORT)
-    d.key("space")                       # begin: warm-up
+    d.app.begin()                        # warm-up
+    d.frames(2)
     d.key("space")                       # warm-up done: left sweeps, one every 5 s
     d.wait(6)
     assert d.app.step_name == "Sweeps" and d.app.side_text == "LEFT"
@@ -50,7 +51,8 @@ class TestStoppedSession:
 
 def test_a_finished_session_is_done(kiosk):
     d = kiosk(routine=SHORT)
-    d.key("space")
+    d.app.begin()
+    d.frames(2)
     for _ in range(40):
         if d.screen == "summary":
             break
