@@ -241,11 +241,12 @@ def open_routine(services: Services, path: Path, length_s: float | None, skip) -
 def attach_pedals(app: "KioskApp", services: Services, config: RoomConfig, handoff: "MainThreadHandoff") -> None:
     """Open the room's foot switches; their actions reach the app on Kivy's main thread only."""
     from kiosk.inputs.footswitch import open_pedals
+    from kiosk.ui.screens import input_line
 
     switches, notices = open_pedals(config.pedals or (), handoff.sink("pedal"))
     for switch in switches:
         switch.when_gesture = lambda gesture, action, name=switch.name: handoff.call(
-            app.log_pedal, f"{name}: {gesture} -> {action.value if action else 'nothing'}")
+            app.log_pedal, input_line(f"{name}: {gesture}", action))
         log.info("listening to %s", switch.name)
     services.notices.extend(notices)
     # The hand-off first: a pin's last callback, once it is closed, is dropped, not delivered.

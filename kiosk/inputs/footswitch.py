@@ -42,6 +42,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 NO_GPIO_HINT = "the keyboard still works (to try the pedal logic without one: GPIOZERO_PIN_FACTORY=mock)"
+#: What the screen says when there is no GPIO (the log keeps the details): what still works.
+NO_GPIO_NOTICE = "Foot switch not found: the keyboard, USB pedals and the touch screen still work"
 
 
 def _pin_label(pin: int | str) -> str:
@@ -246,7 +248,8 @@ def open_pedals(
     """Open every configured pedal that can be opened; never raises for missing hardware.
 
     Returns the switches and the notices to show once on screen (each is also logged). Without
-    GPIO the first notice says so and the other pedals are not tried (they would all say the same);
+    GPIO the one notice says what still works (the log says why) and the other pedals are not
+    tried (they would all say the same);
     a pedal with an impossible setting is left out with a notice too.
     """
     switches: list[FootSwitch] = []
@@ -261,10 +264,11 @@ def open_pedals(
                 )
             )
         except HardwareError as exc:
-            notices.append(str(exc))
             log.warning("%s", exc)
             if str(exc).startswith("no GPIO here"):
+                notices.append(NO_GPIO_NOTICE)
                 break
+            notices.append(str(exc))
         except ValueError as exc:  # a value the room config check let through
             notices.append(f"pedal {number} on {_pin_label(config.pin)} is not used: {exc}; fix the room config")
             log.warning("%s", notices[-1])

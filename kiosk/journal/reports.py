@@ -149,13 +149,18 @@ def open_reader(data_dir: Path | str) -> sqlite3.Connection | None:
 
 
 def recent_sessions(conn: sqlite3.Connection, limit: int | None = 20,
-                    routine: str | None = None) -> list[SessionRow]:
-    """Sessions newest first; ``routine`` matches the routine's name or file name, case aside."""
-    where, params = "", []
+                    routine: str | None = None, status: str | None = None) -> list[SessionRow]:
+    """Sessions newest first; ``routine`` matches the routine's name or file name, case aside;
+    ``status`` keeps only sessions that ended so (``finished``)."""
+    clauses, params = [], []
     if routine:
-        where = " WHERE lower(routine) = lower(?) OR lower(routine_path) LIKE ? ESCAPE '\\'"
+        clauses.append("(lower(routine) = lower(?) OR lower(routine_path) LIKE ? ESCAPE '\\')")
         stem = routine.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params = [routine, f"%/{stem}.y%ml"]
+        params += [routine, f"%/{stem}.y%ml"]
+    if status:
+        clauses.append("status = ?")
+        params.append(status)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = f"SELECT * FROM sessions{where} ORDER BY started_at DESC, id DESC"
     if limit is not None and limit > 0:
         sql += " LIMIT ?"
@@ -195,9 +200,9 @@ def step_trends(conn: sqlite3.Connection, routine: str, limit: int = 20) -> list
 
     A step gone back to counts once, by its last run. Steps are told apart by name, side and
     how many times that pair came up before in the session (a repeated block's second pass).
-    Abandoned sessions say nothing about how the steps go, and are left out.
+    Only finished sessions count: a stopped or abandoned one would drag every trend towards "short".
     """
-    sessions = [s for s in reversed(recent_sessions(conn, limit=limit, routine=routine)) if s.status != ABANDONED]
+    sessions = list(reversed(recent_sessions(conn, limit=limit, routine=routine, status="finished")))
     order: list[tuple] = []
     windows: dict[tuple, tuple[float, float]] = {}
     points: dict[tuple, list[TrendPoint]] = {}

@@ -25,7 +25,8 @@ from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.ui import theme
 from kiosk.ui.readout import (
-    big_readout, locale_hours, next_change_s, rep_label, side_shortened_note, wall_time,
+    big_readout, locale_hours, next_change_s, next_label, pause_line, rep_label, side_shortened_note, wall_time,
+    window_text,
 )
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class KioskApp(App):
     offset_text = StringProperty("")
     offset_color = ColorProperty(theme.TEXT_DIM)
     next_text = StringProperty("")
+    window_text = StringProperty("")
+    pause_text = StringProperty("")
     state = StringProperty("idle")
     paused = BooleanProperty(False)
     # Room-wide.
@@ -90,7 +93,7 @@ class KioskApp(App):
 
     # -- Kivy life cycle -------------------------------------------------------------------------
     def build(self):
-        from kiosk.ui import screens, widgets  # noqa: F401  (registers their classes for the .kv rules)
+        from kiosk.ui import review, screens, widgets  # noqa: F401  (registers their classes for the .kv rules)
 
         for kv in sorted(KV_DIR.glob("*.kv")):
             if str(kv) not in Builder.files:  # rules loaded twice would build every widget twice
@@ -186,6 +189,7 @@ class KioskApp(App):
         for e in events:
             if e.kind == "side_shortened":
                 self.show_notice(side_shortened_note(e))
+        self.sm.get_screen("session").on_events(events, self.controller.clock.now())
         if "session_finished" in kinds:
             self.refresh()
             self.sm.get_screen("summary").populate(self.controller)
@@ -219,7 +223,10 @@ class KioskApp(App):
             self.offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
         else:
             self.offset_color = theme.LATE if snap.over_s > 0 else theme.EARLY
-        self.next_text = f"Next: {snap.next_name}" if snap.next_name else "Last step"
+        self.next_text = next_label(snap, self.controller.plan.steps)
+        self.window_text = window_text(snap.step)
+        self.pause_text = pause_line(snap)
+        self.sm.get_screen("session").update(snap, self.controller)
 
     def show_events(self, events) -> None:
         """Show what the engine just did: react to its events, then refresh the session screen."""
@@ -356,7 +363,7 @@ class KioskApp(App):
         if self._is_exit_chord(key, modifiers):
             self.leave()
             return True
-        if self.sm.current_screen.on_key(key, codepoint):
+        if self.sm.current_screen.on_key(key, codepoint, scancode):
             return True
         keymap = self.services.keymap
         action = keymap.key_down(key, scancode, modifiers)
@@ -380,3 +387,4 @@ class KioskApp(App):
 
     def _on_key_up(self, _window, key, scancode=None, *_args):
         self.services.keymap.key_up(key, scancode)
+        self.sm.current_screen.on_key_up(key, scancode)

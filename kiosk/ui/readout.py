@@ -42,21 +42,77 @@ def rep_label(snap) -> str:
 
 
 def big_readout(snap) -> tuple[str, str, tuple]:
-    """The large digits, their caption and colour: time left, or time taken when the step waits."""
+    """The large digits, their caption and colour.
+
+    A step that ends by itself counts down ("remaining"). A step that waits for the pedal counts
+    up instead, in the accent colour and captioned "elapsed", so "0:37" is never read as 37 s
+    left; a step with no window (a consultation) is measured against its estimate, never against
+    a window it does not have.
+    """
     if snap.state == "finished":
         return "0:00", "finished", theme.TEXT_DIM
     remaining = snap.step_remaining_s
     if remaining is not None and not snap.waiting and remaining > 0:
-        caption = "left"
+        caption = "remaining"
         if snap.min_reached and not snap.max_reached:
-            caption = "left · window reached"
+            caption = "remaining · window reached"
         return fmt_countdown(remaining), caption, theme.TEXT
     elapsed = snap.step_elapsed_s or 0.0
-    if snap.max_reached:
-        return fmt_clock(elapsed), "past the window · tap when done", theme.LATE
-    if snap.min_reached:
-        return fmt_clock(elapsed), "window reached · tap when done", theme.GOOD
-    return fmt_clock(elapsed), "tap the pedal when done", theme.TEXT
+    return fmt_clock(elapsed), "elapsed · " + waiting_hint(snap), theme.ACCENT
+
+
+def has_window(snap) -> bool:
+    """Whether the step has a time window of its own (timed, or reps at a pace)."""
+    step = snap.step
+    return step is not None and (step.kind == "timed" or step.paced)
+
+
+def waiting_hint(snap) -> str:
+    """What a step that waits for the pedal asks for: judged by its window, else by its estimate."""
+    if has_window(snap):
+        if snap.max_reached:
+            return "past the window · tap when done"
+        if snap.min_reached:
+            return "window reached · tap when done"
+        return "tap the pedal when done"
+    planned = snap.step_planned_s or 0.0
+    if planned <= 0:
+        return "tap when done"
+    if (snap.step_elapsed_s or 0.0) >= planned:
+        return f"past the estimate of {fmt_clock(planned)} · tap when done"
+    return f"about {fmt_clock(planned)} planned · tap when done"
+
+
+def pause_line(snap) -> str:
+    """The paused step and where it stood, for the pause overlay (the same words as the session)."""
+    if snap is None or snap.step is None:
+        return ""
+    text, caption, _ = big_readout(snap)
+    name = snap.name + (f" ({snap.side})" if snap.side else "")
+    reps = rep_label(snap)
+    name += f"  ·  {reps}" if reps else ""
+    if caption.startswith("elapsed · "):
+        return f"{name}  ·  {text} elapsed  ·  {waiting_hint(snap).split(' · tap')[0]}"
+    return f"{name}  ·  {text} {caption.split(' ·')[0]}"
+
+
+def window_text(step) -> str:
+    """A step's window as students read it on the session screen: ``window 5-6 min``."""
+    if step is None or step.kind != "timed":
+        return ""
+    low, high = step.min_s, step.max_s
+    if low % 60 == 0 and high % 60 == 0:
+        span = f"{int(low // 60)}" if low == high else f"{int(low // 60)}-{int(high // 60)}"
+        return f"window {span} min"
+    return "window " + (fmt_clock(low) if low == high else f"{fmt_clock(low)}-{fmt_clock(high)}")
+
+
+def next_label(snap, steps) -> str:
+    """``Next: Sweeps (right)``: the next step, with its side so a switch is never a surprise."""
+    if snap.next_name is None or snap.next_index is None:
+        return "Last step"
+    side = steps[snap.next_index].side if snap.next_index < len(steps) else None
+    return f"Next: {snap.next_name}" + (f" ({side})" if side else "")
 
 
 def side_shortened_note(event) -> str:

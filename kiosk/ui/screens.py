@@ -1,25 +1,28 @@
 """Behaviour of the kiosk's screens; their layout is in kv/<screen>.kv.
 
 Each screen says what a key, a pedal or a touch means while it is shown (:meth:`KioskScreen.on_action`,
-:meth:`KioskScreen.on_key`), so a new screen brings its own meaning of "next" with it.
+:meth:`KioskScreen.on_key`), so a new screen brings its own meaning of "next" with it. The summary and
+history screens are in :mod:`kiosk.ui.review`.
 """
 
 from __future__ import annotations
 
 import hmac
-import time
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.window import Keyboard
 from kivy.factory import Factory
-from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.metrics import dp
+from kivy.properties import ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.controller import length_choices
 from kiosk.inputs.actions import Action
-from kiosk.routines.durations import fmt_clock, fmt_human, fmt_offset
+from kiosk.inputs.keys import key_name
+from kiosk.routines.durations import fmt_clock, fmt_human
 from kiosk.ui import theme
 from kiosk.ui.readout import plural
 
@@ -34,9 +37,12 @@ class KioskScreen(Screen):
     def on_action(self, action: Action, source: str) -> None:
         """An action from a key, a pedal or a touch (``source`` says which); ignored by default."""
 
-    def on_key(self, key: int, codepoint: str | None) -> bool:
+    def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
         """A key before the room's key map sees it; True when this screen used it."""
         return False
+
+    def on_key_up(self, key: int, scancode: int | None = None) -> None:
+        """A key was let go (the pedal test tells a held key from a new press by it)."""
 
 
 class PickerScreen(KioskScreen):
@@ -47,18 +53,39 @@ class PickerScreen(KioskScreen):
         self.routines = list(library.routines)
         grid = self.ids.tiles
         grid.clear_widgets()
-        for routine in self.routines:
+        for i, routine in enumerate(self.routines):
             tile = Factory.RoutineTile(text=tile_text(routine))
-            tile.bind(on_release=lambda _w, r=routine: App.get_running_app().choose(r))
+            tile.bind(on_press=lambda _w, n=i: self.highlight(n),
+                      on_release=lambda _w, r=routine: App.get_running_app().choose(r),
+                      texture_size=self.line_up)
             grid.add_widget(tile)
         self.highlighted = 0
         self._mark()
         self.ids.empty.opacity = 0 if self.routines else 1
 
-    def move(self, delta: int) -> None:
+    def line_up(self, *_args) -> None:
+        """Give every tile the tallest tile's height, so the tiles line up in rows."""
+        tiles = self.ids.tiles.children
+        if tiles:
+            tallest = max(t.texture_size[1] for t in tiles) + dp(28)
+            for tile in tiles:
+                tile.height = tallest
+
+    def highlight(self, index: int) -> None:
+        """Highlight tile ``index`` and scroll the list so it is on screen (a touch, a key, a pedal)."""
         if self.routines:
-            self.highlighted = (self.highlighted + delta) % len(self.routines)
+            self.highlighted = index % len(self.routines)
             self._mark()
+            tile = list(reversed(self.ids.tiles.children))[self.highlighted]
+            Clock.schedule_once(lambda _dt: self._show_tile(tile), 0)  # once the grid has laid out
+
+    def _show_tile(self, tile) -> None:
+        scroll = self.ids.scroll
+        if scroll.height > 0 and self.ids.tiles.height > scroll.height:
+            scroll.scroll_to(tile, padding=dp(8), animate=False)
+
+    def move(self, delta: int) -> None:
+        self.highlight(self.highlighted + delta)
 
     def choose_highlighted(self) -> None:
         if self.routines:
@@ -71,7 +98,7 @@ class PickerScreen(KioskScreen):
         elif action is Action.BACK:
             self.move(-1)
 
-    def on_key(self, key: int, codepoint: str | None) -> bool:
+    def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
         """Arrow keys move between tiles on the picker; space and Enter choose (as a pedal tap)."""
         codes, cols = Keyboard.keycodes, self.ids.tiles.cols
         moves = {codes["up"]: -cols, codes["down"]: cols, codes["left"]: -1, codes["right"]: 1}
@@ -142,8 +169,9 @@ class ReadyScreen(KioskScreen):
         rows.clear_widgets()
         for step in plan.steps:
             side = f"  ({step.side})" if step.side else ""
+            window = step.window_label if step.kind != "manual" else "until you tap"
             rows.add_widget(Factory.PlanRow(start=fmt_clock(step.start_s), name=step.name + side,
-                                            window=step.window_label, planned=fmt_clock(step.planned_s)))
+                                            window=window, planned=fmt_clock(step.planned_s)))
 
     def settling(self, now: float) -> bool:
         """Whether a tap at ``now`` (session clock) comes too soon after the routine was picked."""
@@ -176,6 +204,44 @@ class ReadyScreen(KioskScreen):
 
 
 class SessionScreen(KioskScreen):
+    """The running session. Besides what the app's properties show, it owns two moments: the
+    side-switch banner and, on a consent step tied to an optional part, the choice right there."""
+
+    #: How long the "Switch to the right side" banner stays up (session seconds).
+    BANNER_S = 5.0
+
+    banner_text = StringProperty("")
+    banner_color = ColorProperty(theme.TEXT_DIM)
+    consent_tag = StringProperty("")
+    banner_until = NumericProperty(0.0)
+
+    def on_events(self, events, now: float) -> None:
+        """A side switch puts up a large banner for a few seconds: the therapist is looking at the
+        client, not the screen, and glances up when its cue sounds."""
+        for e in events:
+            if e.kind == "side_switched":
+                self.banner_text = f"Switch to the {e.side} side"
+                self.banner_color = theme.LEFT if e.side == "left" else theme.RIGHT
+                self.banner_until = now + self.BANNER_S
+            elif e.kind == "session_finished":
+                self.banner_text = ""
+
+    def update(self, snap, controller) -> None:
+        """Called with each refresh: the banner's time runs out; a consent step offers its choice."""
+        if self.banner_text and controller.clock.now() >= self.banner_until:
+            self.banner_text = ""
+        step = snap.step
+        tags = controller.session.tags_ahead() if controller.session is not None else ()
+        self.consent_tag = (step.optional if step is not None and step.kind == "manual" and step.optional
+                            and snap.state == "running" and step.optional in tags else "")
+
+    def consent(self, yes: bool) -> None:
+        """The client answered the consent step: go on, or leave the part out and then go on."""
+        app = App.get_running_app()
+        if not yes and self.consent_tag:
+            app.leave_out(self.consent_tag)
+        self.on_action(Action.ADVANCE, "touch")
+
     def on_action(self, action: Action, source: str) -> None:
         """Every action goes to the session; next also dismisses the "resumed after a restart" note."""
         app = App.get_running_app()
@@ -195,56 +261,6 @@ class SessionScreen(KioskScreen):
             row.add_widget(button)
 
 
-class SummaryScreen(KioskScreen):
-    """Planned against actual for every step, judged by the engine's own step records.
-
-    Each row's colour and each remark come from :attr:`StepRecord.timing
-    <kiosk.engine.records.StepRecord>`, the judgement the journal keeps too, so the summary, the
-    history and ``kiosk history`` always agree on which steps fell short of or ran past their window.
-    """
-
-    #: A hold this soon after the summary appears was meant for the last step, not for "done".
-    SETTLE_S = 3.0
-
-    totals = StringProperty("")
-    remarks = StringProperty("")
-    shown_at = NumericProperty(0.0)
-
-    def populate(self, controller) -> None:
-        session = controller.session
-        records = [r for r in session.records if r.actual_s is not None]
-        rows = self.ids.rows
-        rows.clear_widgets()
-        scale = max([max(r.max_s, r.actual_s, r.planned_s) for r in records] + [1.0])
-        remarks = []
-        actual_total = sum(r.actual_s for r in records)
-        for r in records:
-            label = r.name + (f" ({r.side})" if r.side else "")
-            rows.add_widget(Factory.SummaryRow(name=label, actual=fmt_clock(r.actual_s), min_s=r.min_s,
-                                               max_s=r.max_s, planned_s=r.planned_s,
-                                               actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
-            if r.timing == "early":
-                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
-            elif r.timing == "late":
-                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
-        snap = controller.snapshot()
-        planned_total = controller.plan.total_s
-        took = snap.session_elapsed_s if snap else actual_total
-        paused = f" · paused {fmt_clock(snap.paused_s)}" if snap and snap.paused_s >= 1 else ""
-        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(took)} "
-                       f"({fmt_offset(took - planned_total)}){paused}")
-        self.remarks = ("All steps within their windows." if not remarks
-                        else "Outside their windows:\n" + "\n".join(remarks))
-        self.shown_at = time.monotonic()
-
-    def on_action(self, action: Action, source: str) -> None:
-        """Only a deliberate gesture leaves the summary: the pedal's hold (or the pause key), once
-        the summary has been up long enough to be seen, or a held "Done". Taps never do, so no
-        run of taps can carry on from one session's end into the next session."""
-        if action is Action.TOGGLE_PAUSE and time.monotonic() - self.shown_at > self.SETTLE_S:
-            App.get_running_app().to_picker()
-
-
 class ErrorsScreen(KioskScreen):
     text = StringProperty("")
 
@@ -252,48 +268,20 @@ class ErrorsScreen(KioskScreen):
         self.text = "\n\n".join(lines) if lines else "Every routine file loaded."
 
 
-class HistoryScreen(KioskScreen):
-    """Recent sessions, and for one routine each step's timing against its window over time."""
-
-    trend_title = StringProperty("")
-
-    def populate(self, journal, routine: str | None = None) -> None:
-        sessions = journal.recent(limit=30) if journal is not None else []
-        box = self.ids.sessions
-        box.clear_widgets()
-        dim = theme.markup_hex(theme.TEXT_DIM)
-        for row in sessions:
-            when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
-            length = fmt_clock(row.length_s) if row.length_s is not None else "-"
-            text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
-                    f"{plural(len(row.steps), 'step')}[/color]")
-            button = Factory.HistoryRow(text=text, selected=row.routine == routine)
-            button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name))
-            box.add_widget(button)
-        if routine is None and sessions:
-            routine = sessions[0].routine
-            if box.children:
-                box.children[-1].selected = True
-        trends = journal.trends(routine, limit=20) if (journal is not None and routine) else []
-        self.trend_title = (f"{routine}: each step over its last sessions (band: its window)"
-                            if trends else "No sessions recorded yet." if not sessions else routine or "")
-        box = self.ids.trends
-        box.clear_widgets()
-        for trend in trends:
-            box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
-                                             values=[p.actual_s for p in trend.points],
-                                             timings=[p.timing or "" for p in trend.points]))
-
-
 class PinScreen(KioskScreen):
     entered = StringProperty("")
     message = StringProperty("Enter the room PIN")
+    reminder = StringProperty("")
     next_screen = StringProperty("settings")
 
     def reset(self, next_screen: str = "settings") -> None:
         self.entered = ""
         self.message = "Enter the room PIN"
         self.next_screen = next_screen
+        config = App.get_running_app().services.config
+        where = config.path or "the room config"
+        self.reminder = ("" if config.pin else
+                         f"This room still has the default PIN 0000: set pin: in {where} to keep settings private.")
 
     def press(self, digit: str) -> None:
         if digit == "<":
@@ -308,7 +296,7 @@ class PinScreen(KioskScreen):
                 self.entered = ""
                 self.message = "Wrong PIN, try again"
 
-    def on_key(self, key: int, codepoint: str | None) -> bool:
+    def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
         """Digits 0-9 type the PIN (the keypad's; other scripts' digits never match), Backspace takes
         one back, Escape gives up; no key reaches the map."""
         if codepoint and codepoint.isdigit() and codepoint.isascii():
@@ -321,8 +309,52 @@ class PinScreen(KioskScreen):
 
 
 class SettingsScreen(KioskScreen):
+    """The room's settings, with a pedal test: each key or pedal press is listed as it arrives,
+    beside what it does, so a manager can tell what a new pedal sends before mapping it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._held: set[int] = set()
+
     def on_action(self, action: Action, source: str) -> None:
-        """The pedal test: nothing moves; each key or touch is listed (foot switches list their
-        gestures themselves, with the pedal's name)."""
-        if source != "pedal":
-            App.get_running_app().log_pedal(f"{source}: {action.value}")
+        """Nothing moves here: a touch's action is listed (keys and foot switches list themselves)."""
+        if source not in ("pedal", "key"):
+            App.get_running_app().log_pedal(input_line(source, action))
+
+    def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
+        """List every key as it goes down, mapped or not (F13 on a new pedal), once per press."""
+        if key not in self._held:
+            self._held.add(key)
+            app = App.get_running_app()
+            app.log_pedal(input_line(f"key {key_label(key, scancode, codepoint)}",
+                                     app.services.keymap.action_for(key, scancode)))
+        return True
+
+    def on_key_up(self, key: int, scancode: int | None = None) -> None:
+        self._held.discard(key)
+
+
+#: What each action does, in the pedal test's words.
+ACTION_WORDS = {Action.ADVANCE: "next step", Action.BACK: "back a step", Action.TOGGLE_PAUSE: "pause / resume",
+                Action.EXTEND: "+1 min"}
+_KEY_WORDS = {"pagedown": "Page Down", "pageup": "Page Up", "spacebar": "Space", "numpadenter": "Keypad Enter",
+              "numpadadd": "Keypad +", "enter": "Enter", "escape": "Escape"}
+
+
+def input_line(what: str, action: Action | None) -> str:
+    """``key F13 -> nothing (not mapped)``: one line of the pedal test."""
+    return f"{what:<22} -> {ACTION_WORDS.get(action, 'nothing (not mapped)') if action else 'nothing (not mapped)'}"
+
+
+def key_label(key: int, scancode: int | None, codepoint: str | None) -> str:
+    """A key's name as its cap says it: ``Page Down``, ``F13``, ``p``; the code for a key with no name."""
+    name = key_name(key, scancode)
+    if name is None:
+        name = next((n for n, code in Keyboard.keycodes.items() if code == key), None)
+    if name is None:
+        return codepoint if codepoint and codepoint.isprintable() else f"code {key}"
+    if name in _KEY_WORDS:
+        return _KEY_WORDS[name]
+    if name[0] == "f" and name[1:].isdigit():
+        return name.upper()
+    return name if len(name) == 1 else name.capitalize()

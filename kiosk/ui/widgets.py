@@ -244,10 +244,11 @@ class PlanRow(BoxLayout):
 
 
 class SummaryRow(StepTimes, BoxLayout):
-    """One line of the summary: the step, its chart row, the time it took."""
+    """One line of the summary: the step, its chart row, the time it took (and reps done)."""
 
     name = StringProperty("")
     actual = StringProperty("")
+    reps = StringProperty("")
 
 
 class HistoryRow(TapButton):
@@ -255,13 +256,22 @@ class HistoryRow(TapButton):
 
 
 class TrendLine(BoxLayout):
-    """One step of a routine over its recent sessions: its name and a :class:`TrendRow`."""
+    """One step of a routine over its recent sessions: its name, its time scale (``low_text`` at
+    the bottom, ``high_text`` at the top) and a :class:`TrendRow`."""
 
+    positions = ListProperty([])
     label = StringProperty("")
+    low_text = StringProperty("")
+    high_text = StringProperty("")
     min_s = NumericProperty(0.0)
     max_s = NumericProperty(0.0)
     values = ListProperty([])
     timings = ListProperty([])
+
+
+def trend_range(min_s: float, max_s: float, values) -> tuple[float, float]:
+    """The seconds a trend row spans from bottom to top: its window and every value."""
+    return min([min_s, *values]), max([max_s, *values])
 
 
 class TrendRow(Redrawn, Widget):
@@ -272,14 +282,15 @@ class TrendRow(Redrawn, Widget):
     max_s = NumericProperty(0.0)
     values = ListProperty([])
     timings = ListProperty([])
-    redraw_on = ("values", "timings", "min_s", "max_s")
+    #: Where each value's session sits on the shared time axis, 0 (oldest) to 1 (newest).
+    positions = ListProperty([])
+    redraw_on = ("values", "timings", "positions", "min_s", "max_s")
 
     def _redraw(self, *_):
         self.canvas.clear()
         if not self.values:
             return
-        low = min([self.min_s] + list(self.values))
-        high = max([self.max_s] + list(self.values))
+        low, high = trend_range(self.min_s, self.max_s, self.values)
         span = (high - low) or 1.0
         pad = self.height * 0.15
 
@@ -294,7 +305,8 @@ class TrendRow(Redrawn, Widget):
             Rectangle(pos=(self.x, y(self.min_s) - dp(1)), size=(self.width, band))
             timings = list(self.timings) + [""] * (count - len(self.timings))
             for i, (value, timing) in enumerate(zip(self.values, timings)):
-                x = self.x + (self.width - dot) * (i / (count - 1) if count > 1 else 0.5)
+                at = self.positions[i] if i < len(self.positions) else (i / (count - 1) if count > 1 else 0.5)
+                x = self.x + (self.width - dot) * at
                 Color(rgba=TIMING_COLOURS.get(timing, theme.GOOD))
                 Rectangle(pos=(x, y(value) - dot / 2), size=(dot, dot))
 

@@ -73,9 +73,20 @@ class TestEveryRoutine:
             assert s.say.strip(), f"{s.name}: no instruction"
             assert len(s.say) <= 90, f"{s.name}: too long to read from 2 m ({len(s.say)} chars)"
 
-    def test_every_step_tells_students_where_it_comes_from(self, file):
+    def test_every_step_has_a_note_for_students_not_about_sources(self, file):
+        """Practice mode shows the note to students: what to feel for, why the timing matters."""
         for s in routine(file).walk():
-            assert re.search(r"seed|our choice|our addition|ours|standard practice", s.note, re.I), s.name
+            assert len(s.note) >= 60, f"{s.name}: a student needs more than {s.note!r}"
+            assert not re.search(r"seed|our choice|our addition|\bours\b|standard practice|source",
+                                 s.note, re.I), f"{s.name}: source notes belong in routines/README.md"
+
+    def test_the_readme_says_where_every_step_comes_from(self, file):
+        readme = (ROUTINES_DIR / "README.md").read_text()
+        section = readme.split(f"### {file}\n", 1)[1].split("\n### ", 1)[0]
+        rows = dict(re.findall(r"^\| ([^|]+?) \| (.+) \|$", section, re.M))
+        for s in routine(file).walk():
+            assert s.name in rows, f"{s.name}: no source line in routines/README.md"
+            assert re.search(r"seed|our choice|our addition|ours|standard practice", rows[s.name], re.I), s.name
 
     def test_runs_hands_free_except_where_it_waits_for_the_therapist(self, file):
         for s in plan(file).steps:

@@ -104,7 +104,7 @@ class TestSession:
         assert d.app.big_text == "0:30"
         assert d.app.say == "Light strokes over the whole back."
         assert d.app.caution == "No pressure on the spine."
-        assert d.app.next_text == "Next: Sweeps"
+        assert d.app.next_text == "Next: Sweeps (left)"
 
     def test_steps_change_on_their_deadlines(self, kiosk):
         d = start_short(kiosk)
@@ -300,4 +300,5 @@ class TestSettings:
         d.key("space")
         d.key("p")
         assert d.screen == "settings"
-        assert [line.split("  ", 1)[1] for line in d.app.pedal_log] == ["key: toggle_pause", "key: advance"]
+        assert [line.split("  ", 1)[1].split() for line in d.app.pedal_log] == [
+            ["key", "p", "->", "pause", "/", "resume"], ["key", "Space", "->", "next", "step"]]

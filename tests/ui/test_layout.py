@@ -97,6 +97,14 @@ def digit_height(d) -> int:
     return (rows[-1] - rows[0] + 1) if rows else 0
 
 
+def open_history(d):
+    """The history screen, once the journal has written the session just ended."""
+    d.app.services.journal.flush()
+    d.app.to_picker()
+    d.app.show_history()
+    d.frames()
+
+
 def visit_every_screen(d, size):
     """Show each screen in turn, yielding its name once it is drawn."""
     w, h = size
@@ -130,10 +138,7 @@ def visit_every_screen(d, size):
         d.clock.advance(40)
         d.key("space")
     yield "summary"
-    d.app.services.journal.flush()
-    d.app.to_picker()
-    d.app.show_history()
-    d.frames()
+    open_history(d)
     yield "history"
     d.app.open_room_settings()
     d.frames()
@@ -166,3 +171,97 @@ def test_digits_take_a_third_of_the_small_screen(kiosk):
     d.wait(1)
     assert d.app.big_text == "0:29"
     assert digit_height(d) >= 480 / 3
+
+
+def text_em(d, path, label) -> float:
+    """The font size a label's text is drawn at, measured in the screenshot at ``path``.
+
+    The height of the text's ink in the screenshot, divided by the share of the font size that the
+    same text's ink takes when drawn alone: "10 mm tall" is the size of the type, whatever letters
+    the words happen to have (the step name "Sweeps" reaches lower than "LEFT").
+    """
+    from kivy.core.text import Label as CoreLabel
+    from PIL import Image
+
+    reference = CoreLabel(text=label.text, font_size=200, font_name=label.font_name, bold=label.bold)
+    reference.refresh()
+    tex = reference.texture
+    alpha = tex.pixels[3::4]
+    rows = [r for r in range(tex.height) if max(alpha[r * tex.width:(r + 1) * tex.width]) > 127]
+    share = (rows[-1] - rows[0] + 1) / 200.0
+    image = Image.open(path).convert("L")
+    x, y = label.to_window(label.x, label.y)
+    top = d.window.height - (y + label.height)
+    crop = image.crop((int(x), int(top), int(x + label.width), int(top + label.height)))
+    ink = [r for r in range(crop.height) if any(crop.getpixel((c, r)) > 100 for c in range(crop.width))]
+    return (ink[-1] - ink[0] + 1) / share if ink else 0.0
+
+
+def pill_height(d, path, label, colour) -> int:
+    """Pixel rows of the screenshot where the side badge's colour fills its box's middle."""
+    from PIL import Image
+
+    image = Image.open(path).convert("RGB")
+    want = tuple(int(round(c * 255)) for c in colour[:3])
+    x, _ = label.to_window(label.x, label.y)
+    cx = int(x + 4)  # a few pixels in from the badge's left edge: the pill, no letter
+    column = [image.getpixel((cx, r)) for r in range(d.window.height)]
+    return sum(1 for p in column if max(abs(a - b) for a, b in zip(p, want)) <= 6)
+
+
+def session_moments(d):
+    """The moments a therapist glances at, on the shipped back massage, yielding each by name."""
+    d.app.begin()
+    d.frames(2)
+    yield "untimed"                                 # the consent step waits for the pedal
+    d.key("space")
+    d.key("space")
+    d.key("space")
+    yield "reps"                                    # sweeps beside the spine (left)
+    for _ in range(20):
+        d.wait(1.5)
+        d.key("space")
+        if d.app.side_text == "RIGHT":
+            break
+    yield "switch"
+    d.key("p")
+    yield "paused"
+    d.app.stop_session()
+    d.frames()
+    yield "summary_stopped"
+    open_history(d)
+    yield "history"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_session_moments_fit_and_read_from_the_table(kiosk, size):
+    """Step name, rep count and side badge at least 10 mm tall on the official 7" display (55 px
+    of its 480), the budget readout at least 8 mm (45 px); the same share of the height elsewhere."""
+    from kiosk.ui import theme
+
+    d = kiosk(routines=(ROUTINES_DIR,), routine="back-massage", size=size)
+    h = size[1]
+    big, budget = 55 * h / 480, 45 * h / 480
+    problems, sizes = [], {}
+    for name in session_moments(d):
+        d.frames(3)
+        path = d.screenshot(f"moment_{name}_{size[0]}x{size[1]}")
+        problems += [f"{name}: {p}" for p in layout_problems(d.app.root, d.window)]
+        ids = d.ids("session")
+        if name == "untimed":
+            assert d.app.big_caption.startswith("elapsed · about 0:30 planned")
+        if name in ("untimed", "reps"):
+            sizes[f"{name} step name"] = (text_em(d, path, ids.step_name), big)
+            sizes[f"{name} budget"] = (text_em(d, path, ids.offset), budget)
+        if name == "reps":
+            assert d.app.rep_text and d.app.side_text == "LEFT"
+            sizes["rep count"] = (text_em(d, path, ids.reps), big)
+            sizes["side badge"] = (pill_height(d, path, ids.side, theme.LEFT), big)
+        if name == "switch":
+            assert ids.banner.text == "Switch to the right side"
+            sizes["banner"] = (text_em(d, path, ids.banner), big)
+        if name == "summary_stopped":
+            assert d.app.sm.get_screen("summary").title.startswith("Stopped after step")
+    small = {k: f"{v:.0f}px < {need:.0f}px" for k, (v, need) in sizes.items() if v < need - 1}
+    assert small == {}, small
+    assert problems == [], "\n".join(problems)

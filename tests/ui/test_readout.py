@@ -8,7 +8,10 @@ from kiosk.engine.clock import FakeClock
 from kiosk.engine.session import Session
 from kiosk.routines.loader import load_routine_text
 from kiosk.routines.plan import make_plan
-from kiosk.ui.readout import big_readout, locale_hours, next_change_s, rep_label, side_shortened_note, wall_time
+from kiosk.ui.readout import (
+    big_readout, locale_hours, next_change_s, next_label, pause_line, rep_label, side_shortened_note, wall_time,
+    window_text,
+)
 
 ROUTINE = """
 version: 1
@@ -19,6 +22,25 @@ steps:
   - {name: Strokes, reps: 3-4}
   - {name: Check in, until: advance}
 """
+
+UNTIMED = """
+version: 1
+name: Untimed
+steps:
+  - {name: Consultation, until: advance, estimate: 30s}
+  - {name: Breathe, until: advance}
+  - block: Each side
+    sides: [left, right]
+    steps:
+      - {name: Warm-up, time: 5-6m}
+      - {name: Sweeps, reps: 3-4, pace: 15s}
+"""
+
+
+def started(text):
+    s = Session(make_plan(load_routine_text(text)), FakeClock(0.0))
+    s.start(0.0)
+    return s
 
 
 @pytest.fixture
@@ -32,7 +54,7 @@ def session():
 class TestBigDigits:
     def test_a_timed_step_counts_down_rounding_up(self, session):
         s, clock = session
-        assert big_readout(s.snapshot(0.0))[:2] == ("1:30", "left")
+        assert big_readout(s.snapshot(0.0))[:2] == ("1:30", "remaining")
         assert big_readout(s.snapshot(0.4))[0] == "1:30"
         assert big_readout(s.snapshot(1.0))[0] == "1:29"
 
@@ -45,6 +67,65 @@ class TestBigDigits:
         assert snap.name == "Check in"
         text, caption, _ = big_readout(snap)
         assert text == "0:08" and "tap" in caption
+
+
+class TestUntimedSteps:
+    """A step with no window counts up, says so, and is measured against its estimate."""
+
+    def test_elapsed_time_is_not_dressed_as_a_countdown(self):
+        s = started(UNTIMED)
+        text, caption, colour = big_readout(s.snapshot(2.0))
+        countdown = big_readout(s.snapshot(2.0).__class__(**{**s.snapshot(2.0).__dict__, "waiting": False}))
+        assert text == "0:02"
+        assert caption == "elapsed · about 0:30 planned · tap when done"
+        assert "window" not in caption
+        assert colour != countdown[2]  # counting up never looks like counting down
+
+    def test_past_the_estimate(self):
+        s = started(UNTIMED)
+        text, caption, _ = big_readout(s.snapshot(37.0))
+        assert text == "0:37"
+        assert caption == "elapsed · past the estimate of 0:30 · tap when done"
+        assert "window" not in caption
+
+    def test_no_estimate_no_promise(self):
+        s = started(UNTIMED)
+        s.advance(5.0)
+        snap = s.snapshot(40.0)
+        assert snap.name == "Breathe"
+        caption = big_readout(snap)[1]
+        assert caption == "elapsed · tap when done"
+
+    def test_the_pause_overlay_says_the_same(self):
+        s = started(UNTIMED)
+        s.act("toggle_pause", 37.0)
+        assert pause_line(s.snapshot(40.0)) == "Consultation  ·  0:37 elapsed  ·  past the estimate of 0:30"
+        s2 = started(UNTIMED)
+        s2.act("toggle_pause", 3.0)
+        line = pause_line(s2.snapshot(4.0))
+        assert line == "Consultation  ·  0:03 elapsed  ·  about 0:30 planned" and "window" not in line
+
+
+class TestSides:
+    def test_a_timed_step_says_remaining_and_shows_its_window(self):
+        s = started(UNTIMED)
+        s.advance(1.0)
+        s.advance(2.0)
+        snap = s.snapshot(3.0)
+        assert snap.name == "Warm-up" and snap.side == "left"
+        text, caption, _ = big_readout(snap)
+        assert caption == "remaining" and "left" not in caption
+        assert window_text(snap.step) == "window 5-6 min"
+        assert pause_line(snap).startswith("Warm-up (left)  ·  ") and pause_line(snap).endswith("remaining")
+
+    def test_the_next_step_names_its_side_across_the_switch(self):
+        s = started(UNTIMED)
+        s.advance(1.0)
+        s.advance(2.0)
+        steps = s.plan.steps
+        assert next_label(s.snapshot(3.0), steps) == "Next: Sweeps (left)"
+        s.advance(4.0)          # into the left sweeps: next is the right side's warm-up
+        assert next_label(s.snapshot(5.0), steps) == "Next: Warm-up (right)"
 
 
 class TestReps:
