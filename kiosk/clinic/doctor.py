@@ -64,21 +64,16 @@ def check_clinic(ctx: Context) -> list[Finding]:
 
 
 def _login(mqtt, room_id: str) -> list[Finding]:
-    import paho.mqtt.client as paho
+    from kiosk.clinic.client import make_client
 
     topics = Topics(mqtt.prefix, room_id)
     done, acked = threading.Event(), threading.Event()
     seen: dict = {}
     # MQTT 5: Mosquitto answers a publish its ACL denies with "not authorized" (3.1.1 drops it silently).
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"kiosk-doctor-{room_id}", protocol=paho.MQTTv5)
-    if mqtt.username:
-        try:
-            client.username_pw_set(mqtt.username, mqtt.read_password())
-        except OSError as exc:
-            return [Finding(NAME, FAIL, f"cannot read the password file: {exc}", SECRET_HINT)]
-    if mqtt.tls is not None:
-        client.tls_set(ca_certs=str(mqtt.tls.ca), certfile=str(mqtt.tls.cert) if mqtt.tls.cert else None,
-                       keyfile=str(mqtt.tls.key) if mqtt.tls.key else None)
+    try:
+        client = make_client(mqtt, f"kiosk-doctor-{room_id}", v5=True)
+    except OSError as exc:
+        return [Finding(NAME, FAIL, f"cannot read the password file: {exc}", SECRET_HINT)]
 
     def on_connect(c, userdata, flags, reason_code, properties):
         seen["connack"] = reason_code

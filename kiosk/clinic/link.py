@@ -106,17 +106,9 @@ class ClinicLink:
     # --- paho --------------------------------------------------------------------------------
 
     def _make_client(self):
-        import paho.mqtt.client as mqtt
+        from kiosk.clinic.client import make_client
 
-        client_id = f"kiosk-{self.room_id}"
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True,
-                             protocol=mqtt.MQTTv311)
-        if self.config.username:
-            client.username_pw_set(self.config.username, self.config.read_password())
-        if self.config.tls is not None:
-            tls = self.config.tls
-            client.tls_set(ca_certs=str(tls.ca), certfile=str(tls.cert) if tls.cert else None,
-                           keyfile=str(tls.key) if tls.key else None)
+        client = make_client(self.config, f"kiosk-{self.room_id}")
         client.will_set(self.topics.availability, OFFLINE, qos=1, retain=True)
         client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         client.max_queued_messages_set(1000)  # while offline: results and states, not sessions (outbox)

@@ -38,25 +38,11 @@ class Topics:
     def base(self) -> str:
         return f"{self.prefix}/{self.room_id}"
 
-    @property
-    def state(self) -> str:
-        return f"{self.base}/state"
-
-    @property
-    def availability(self) -> str:
-        return f"{self.base}/availability"
-
-    @property
-    def sessions(self) -> str:
-        return f"{self.base}/sessions"
-
-    @property
-    def command(self) -> str:
-        return f"{self.base}/command"
-
-    @property
-    def result(self) -> str:
-        return f"{self.base}/command/result"
+    state = property(lambda self: f"{self.base}/state", doc="retained: the room's state on every change")
+    availability = property(lambda self: f"{self.base}/availability", doc="retained: online, or the will's offline")
+    sessions = property(lambda self: f"{self.base}/sessions", doc="QoS 1: each finished or abandoned session")
+    command = property(lambda self: f"{self.base}/command", doc="the desk's commands to the room")
+    result = property(lambda self: f"{self.base}/command/result", doc="the room's answer to every command")
 
 
 ONLINE, OFFLINE = "online", "offline"

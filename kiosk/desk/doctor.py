@@ -48,7 +48,7 @@ def check_desk(config_path: str) -> list[Finding]:
 
 
 def _broker(mqtt) -> list[Finding]:
-    from kiosk.desk.link import make_client
+    from kiosk.clinic.client import make_client
 
     try:
         socket.create_connection((mqtt.host, mqtt.port), timeout=TIMEOUT_S).close()

@@ -11,34 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from kiosk.clinic.client import make_client
 from kiosk.clinic.config import MqttConfig
 
 log = logging.getLogger(__name__)
 
 RECONNECT_MIN_S, RECONNECT_MAX_S = 1, 30
-
-
-def make_client(config: MqttConfig, client_id: str, *, persistent: bool = False, v5: bool = False):
-    """A paho client logged in as ``config`` says (user name, password file, TLS), not yet connected.
-
-    ``persistent``: the broker keeps the subscriptions and queues QoS 1 messages while the client is
-    away (MQTT 3.1.1 ``clean_session`` false). ``v5``: MQTT 5, whose acknowledgements say "not
-    authorized" where 3.1.1 stays silent (what the doctor needs).
-    """
-    import paho.mqtt.client as mqtt
-
-    if v5:
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
-    else:
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=not persistent,
-                             protocol=mqtt.MQTTv311)
-    if config.username:
-        client.username_pw_set(config.username, config.read_password())
-    if config.tls is not None:
-        tls = config.tls
-        client.tls_set(ca_certs=str(tls.ca), certfile=str(tls.cert) if tls.cert else None,
-                       keyfile=str(tls.key) if tls.key else None)
-    return client
 
 
 class DeskLink:
