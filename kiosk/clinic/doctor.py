@@ -63,6 +63,21 @@ def check_clinic(ctx: Context) -> list[Finding]:
     return findings + _login(mqtt, room_id_of(mqtt, ctx.config.room))
 
 
+def login_refused(name: str, mqtt, done: threading.Event, seen: dict, *, user: str) -> Finding | None:
+    """Why a doctor's login to the broker failed (no answer, or the broker said no), or None.
+
+    ``done`` is set and ``seen["connack"]`` filled by the client's on_connect; ``user`` is the
+    broker user whose password to set again (the room's id, or ``desk``).
+    """
+    if not done.wait(TIMEOUT_S):
+        return Finding(name, FAIL, f"{mqtt.broker} did not answer the login", "is it an MQTT broker on that port?")
+    if seen["connack"].is_failure:
+        return Finding(name, FAIL, f"the broker refused user {mqtt.username or '(none)'}: {seen['connack']}",
+                       f"set the password again on the broker (mosquitto_passwd /etc/mosquitto/kiosk/passwords "
+                       f"{user}) and write the same one into {mqtt.password_file or 'a password_file'}")
+    return None
+
+
 def _login(mqtt, room_id: str) -> list[Finding]:
     from kiosk.clinic.client import make_client
 
@@ -94,13 +109,9 @@ def _login(mqtt, room_id: str) -> list[Finding]:
         return [Finding(NAME, FAIL, f"cannot open an MQTT connection: {exc}", "see the broker's log")]
     client.loop_start()
     try:
-        if not done.wait(TIMEOUT_S):
-            return [Finding(NAME, FAIL, "the broker did not answer the login", "is it an MQTT broker on that port?")]
-        code = seen["connack"]
-        if code.is_failure:
-            return [Finding(NAME, FAIL, f"the broker refused user {mqtt.username or '(none)'}: {code}",
-                            "set the password again on the broker (mosquitto_passwd /etc/mosquitto/kiosk/passwords "
-                            f"{room_id}) and write the same one into {mqtt.password_file or 'a password_file'}")]
+        refused = login_refused(NAME, mqtt, done, seen, user=room_id)
+        if refused:
+            return [refused]
         findings = [Finding(NAME, OK, f"logged in as {mqtt.username or 'anonymous'}")]
         if not acked.wait(TIMEOUT_S) or seen["puback"].is_failure:
             return findings + [Finding(NAME, FAIL, f"the broker's ACL does not let this room write {topics.result}",

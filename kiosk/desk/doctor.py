@@ -49,6 +49,7 @@ def check_desk(config_path: str) -> list[Finding]:
 
 def _broker(mqtt) -> list[Finding]:
     from kiosk.clinic.client import make_client
+    from kiosk.clinic.doctor import login_refused
 
     try:
         socket.create_connection((mqtt.host, mqtt.port), timeout=TIMEOUT_S).close()
@@ -80,12 +81,9 @@ def _broker(mqtt) -> list[Finding]:
                         "with tls:, the broker's certificate must name the host in broker:")]
     client.loop_start()
     try:
-        if not done.wait(TIMEOUT_S):
-            return [Finding(NAME, FAIL, f"{mqtt.broker} did not answer the login", "is it an MQTT broker?")]
-        if seen["connack"].is_failure:
-            return [Finding(NAME, FAIL, f"the broker refused user {mqtt.username or '(none)'}: {seen['connack']}",
-                            "set the desk's password again: mosquitto_passwd /etc/mosquitto/kiosk/passwords desk, "
-                            f"and write the same into {mqtt.password_file}")]
+        refused = login_refused(NAME, mqtt, done, seen, user="desk")
+        if refused:
+            return [refused]
         found = [Finding(NAME, OK, f"logged in to {mqtt.broker} as {mqtt.username or 'anonymous'}")]
         if not subscribed.wait(TIMEOUT_S) or seen["suback"].is_failure:
             return found + [Finding(NAME, FAIL, f"the broker's ACL does not let the desk read {mqtt.prefix}/#",
