@@ -194,7 +194,8 @@ def attach_audio(services: Services, config: RoomConfig, data_dir: Path | None,
     from kiosk.audio.player import open_player
     from kiosk.audio.prompts import PromptLoader
 
-    player = open_player(volume=services.volume_percent / 100.0, muted=bool(config.muted), enabled=config.cues)
+    player = open_player(volume=services.volume_percent / 100.0, muted=bool(config.muted), enabled=config.cues,
+                         buffer_frames=config.audio_buffer)
     player.load(cue_files())
     services.player, services.player_available = player, player.available
     services.cue_kinds = frozenset(EVENT_CUES)

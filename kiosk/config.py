@@ -64,6 +64,7 @@ class RoomConfig:
     exit_chord: str | None = None
     volume: int = 50
     muted: bool = False
+    audio_buffer: int = 512
     cues: Mapping[str, bool] = field(default_factory=lambda: {name: True for name in CUE_NAMES})
     spoken_prompts: bool = False
     practice_mode: bool = False
@@ -111,6 +112,8 @@ SCALARS: dict[str, Key] = {
     "exit_chord": Key(V.CHORD, "A key chord that also leaves the kiosk, e.g. ctrl+alt+q."),
     "volume": Key(V.int_in(0, 100, " (percent)"), "Cue volume, 0 to 100 percent."),
     "muted": Key(V.BOOL, "true mutes every cue."),
+    "audio_buffer": Key(V.AUDIO_BUFFER, "Sound buffer in frames (512: 11.6 ms before a cue starts). A busy Pi "
+                                        "whose cues crackle needs more: 1024 or 2048."),
     "spoken_prompts": Key(V.BOOL, "Speak each step's name and instruction as it starts."),
     "practice_mode": Key(V.BOOL, "Show the teaching notes and the timing report, for students."),
     "clock": Key(V.CLOCK, "The time of day on screen: 12 (3:05 PM) or 24 (15:05); "
@@ -323,6 +326,7 @@ _ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "KIOSK_PIN": _scalar("pin"),
     "KIOSK_VOLUME": _scalar("volume"),
     "KIOSK_MUTED": _scalar("muted"),
+    "KIOSK_AUDIO_BUFFER": _scalar("audio_buffer"),
     "KIOSK_SPOKEN_PROMPTS": _scalar("spoken_prompts"),
     "KIOSK_PRACTICE_MODE": _scalar("practice_mode"),
     "KIOSK_CLOCK": _scalar("clock"),

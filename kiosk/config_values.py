@@ -20,6 +20,8 @@ from kiosk.routines.durations import DurationError, parse_duration
 from kiosk.vocabulary import any_case, bool_schema, parse_bool
 
 ROTATIONS = (0, 90, 180, 270)
+#: Sound buffers the mixer is offered, in frames (at 44.1 kHz, 256 frames is 5.8 ms).
+AUDIO_BUFFERS = (256, 512, 1024, 2048, 4096, 8192)
 CHORD_MODIFIERS = ("ctrl", "alt", "shift", "meta", "super")
 
 
@@ -137,6 +139,14 @@ def _clock(raw: str) -> int:
     return int(match.group(1))
 
 
+def _audio_buffer(raw: str) -> int:
+    number = int_in(AUDIO_BUFFERS[0], AUDIO_BUFFERS[-1], " frames").read(raw)
+    if number not in AUDIO_BUFFERS:
+        raise ValueError(f"{number} is not a buffer size the mixer takes; write "
+                         f"{', '.join(map(str, AUDIO_BUFFERS[:-1]))} or {AUDIO_BUFFERS[-1]} (frames)")
+    return number
+
+
 def _bounce_ms(raw: str) -> float:
     low, high = BOUNCE_MS_RANGE
     return float(int_in(int(low), int(high), " ms").read(raw))
@@ -155,6 +165,7 @@ FULLSCREEN = Value(_fullscreen, {"anyOf": [{"const": "auto"}, *_BOOL_SCHEMA["any
 SIZE = Value(_size, {"type": "string", "pattern": r"^\s*[0-9]{3,5}\s*[xX×]\s*[0-9]{3,5}\s*$", "examples": ["800x480"]})
 ROTATION = Value(_rotation, {"enum": list(ROTATIONS)})
 CLOCK = Value(_clock, {"anyOf": [{"enum": [12, 24]}, {"type": "string", "pattern": r"^\s*(12|24)\s*[hH]?\s*$"}]})
+AUDIO_BUFFER = Value(_audio_buffer, {"enum": list(AUDIO_BUFFERS)})
 GPIO_PIN = Value(lambda raw: parse_pin(raw.strip()), {
     "anyOf": [{"type": "integer", "minimum": 2, "maximum": 27},
               {"type": "string", "pattern": rf"^\s*(({any_case('gpio')}|{any_case('bcm')})?\s*[0-9]{{1,2}}"

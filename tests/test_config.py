@@ -120,6 +120,9 @@ BAD = [
     ("default_routine: [a, b]\n", 1, 18, "must be a single value", "default_routine", None),
     ("resume_max_age: 10s\n", 1, 17, "out of range", "resume_max_age", 10800.0),
     ("clock: 13\n", 1, 8, "write 12 (3:05 PM) or 24 (15:05)", "clock", None),
+    ("audio_buffer: 600\n", 1, 15, "600 is not a buffer size the mixer takes; write 256, 512, 1024", "audio_buffer", 512),
+    ("audio_buffer: 64\n", 1, 15, "64 is out of range; write one from 256 to 8192 frames", "audio_buffer", 512),
+    ("audio_buffer: big\n", 1, 15, "not a whole number", "audio_buffer", 512),
 ]
 
 
@@ -229,6 +232,13 @@ class TestEnvironment:
         assert problems == []
         assert (config.room, config.volume, config.display.rotation) == ("From env", 70, 270)
         assert config.data_dir == tmp_path / "data" and config.practice_mode is True
+
+    def test_audio_buffer_from_the_file_and_the_environment(self, tmp_path):
+        path = write(tmp_path, "audio_buffer: 2048\n")
+        assert load_config(path, {}) == (load_config(path, {})[0], [])
+        assert load_config(path, {})[0].audio_buffer == 2048
+        assert load_config(path, {"KIOSK_AUDIO_BUFFER": "1024"})[0].audio_buffer == 1024
+        assert load_config(write(tmp_path, "room: R\n"), {})[0].audio_buffer == 512
 
     def test_kiosk_config_names_the_file(self, tmp_path):
         path = write(tmp_path, "room: Via env\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from kiosk.audio.sdlmixer import RATE
 from kiosk.doctor import FAIL, OK, SKIP, WARN, Context, Finding
 
 SILENT_DRIVERS = ("dummy", "disk")
@@ -56,7 +57,33 @@ def check_audio(ctx: Context) -> list[Finding]:
                                 "stop that program, or use Raspberry Pi OS Lite, where no sound server runs"))
     if not findings:
         findings.append(Finding("audio", OK, f"sound goes to card {card} ({cards[card]})"))
+    findings.append(_buffer_advice(ctx))
     return findings
+
+
+def _buffer_advice(ctx: Context) -> Finding:
+    """The sound buffer against how busy the CPU is: a starved mixer crackles, a big buffer delays cues."""
+    frames = ctx.config.audio_buffer
+    shown = f"audio_buffer {frames} frames ({frames / RATE * 1000:.1f} ms before a cue starts)"
+    where = ctx.config.path or "room.yaml"
+    load = _load(ctx)
+    if load is not None and load[0] > load[1] and frames < 1024:
+        return Finding("audio", WARN, f"the CPU is busy (load {load[0]:.1f} on {load[1]} cores): cues may crackle "
+                                      f"with {shown}",
+                       f"set audio_buffer: 1024 in {where} (23 ms before a cue), 2048 if cues still crackle; "
+                       "and find what keeps the CPU busy (top)")
+    return Finding("audio", OK, shown, f"if cues crackle or stutter on a busy Pi, set audio_buffer: 1024 (or 2048) "
+                                       f"in {where}")
+
+
+def _load(ctx: Context) -> tuple[float, int] | None:
+    """The 1-minute load average and the number of cores, when /proc says them."""
+    loadavg, cpuinfo = ctx.system.read("/proc/loadavg"), ctx.system.read("/proc/cpuinfo")
+    cores = len(re.findall(r"^processor\s*:", cpuinfo or "", re.MULTILINE))
+    try:
+        return (float(loadavg.split()[0]), cores) if loadavg and cores else None
+    except ValueError:
+        return None
 
 
 def _default_card(ctx: Context, cards: dict[int, str]) -> int | str | None:

@@ -117,3 +117,16 @@ class TestNoDevice:
             print(json.dumps({"type": type(player).__name__, "notice": player.notice}))
         """)
         assert report == {"type": "SilentPlayer", "notice": "Sound is off in the room settings."}
+
+
+def test_the_rooms_audio_buffer_is_the_mixers(tmp_path):
+    """A busy Pi's room sets ``audio_buffer: 2048``; the kiosk opens the mixer with that buffer."""
+    report = run("""
+        from types import SimpleNamespace
+        from kiosk.composition import attach_audio
+        from kiosk.config import RoomConfig
+        services = SimpleNamespace(volume_percent=50, notices=[])
+        attach_audio(services, RoomConfig(audio_buffer=2048), None, None)
+        print(json.dumps({"type": type(services.player).__name__, "buffer": services.player.buffer_frames}))
+    """, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(tmp_path / "out.raw"))
+    assert report == {"type": "KivyCuePlayer", "buffer": 2048}

@@ -107,6 +107,11 @@ FAULTS = {
                               "audio", WARN, "held open by pipewire", "Lite"),
     "silent-audio-driver": (lambda m: m.service.update(Environment=m.service["Environment"] + " SDL_AUDIODRIVER=dummy"),
                             "audio", WARN, "SDL_AUDIODRIVER=dummy", "systemctl edit kiosk"),
+    "busy-cpu-small-audio-buffer": (lambda m: (m.write("/proc/loadavg", "6.20 5.10 4.00 3/512 999\n"),
+                                               m.write("/proc/cpuinfo", "processor\t: 0\nprocessor\t: 1\n"
+                                                                        "processor\t: 2\nprocessor\t: 3\n")),
+                                    "audio", WARN, "the CPU is busy (load 6.2 on 4 cores): cues may crackle with "
+                                    "audio_buffer 512 frames", "audio_buffer: 1024"),
     "mock-pins": (lambda m: m.service.update(Environment=m.service["Environment"] + " GPIOZERO_PIN_FACTORY=mock"),
                   "gpio", WARN, "simulated", "GPIOZERO_PIN_FACTORY"),
     "no-gpio-chip": (lambda m: (m.root / "dev/gpiochip0").unlink(), "gpio", FAIL, "no GPIO chip", "USB pedal"),
@@ -241,3 +246,23 @@ class TestKioskSettings:
         code, text = cli(machine)
         assert code == 0 and "this kiosk overrides volume: 20 here, 40 in /etc/kiosk/room.yaml" in text
         assert json.loads((machine.root / "var/lib/kiosk/settings.json").read_text())["brightness"]["value"] == 30
+
+
+class TestAudioBuffer:
+    def busy(self, machine):
+        machine.write("/proc/loadavg", "6.20 5.10 4.00 3/512 999\n")
+        machine.write("/proc/cpuinfo", "".join(f"processor\t: {i}\n" for i in range(4)))
+
+    def test_a_larger_buffer_settles_the_busy_cpu_advice(self, machine):
+        self.busy(machine)
+        machine.write("/etc/kiosk/room.yaml", "room: Test room\naudio_buffer: 2048\n")
+        audio = [f for f in findings(machine) if f.check == "audio"]
+        assert [f.status for f in audio] == [OK, OK]
+        assert "audio_buffer 2048 frames (46.4 ms before a cue starts)" in audio[-1].message
+
+    def test_an_idle_pi_keeps_the_small_buffer_and_is_told_what_to_do_if_cues_crackle(self, machine):
+        machine.write("/proc/loadavg", "0.30 0.20 0.10 1/300 999\n")
+        machine.write("/proc/cpuinfo", "".join(f"processor\t: {i}\n" for i in range(4)))
+        advice = [f for f in findings(machine) if f.check == "audio"][-1]
+        assert advice.status == OK and "audio_buffer 512 frames (11.6 ms" in advice.message
+        assert "audio_buffer: 1024" in advice.fix
