@@ -125,7 +125,8 @@ def test_the_rooms_audio_buffer_is_the_mixers(tmp_path):
         from types import SimpleNamespace
         from kiosk.composition import attach_audio
         from kiosk.config import RoomConfig
-        services = SimpleNamespace(volume_percent=50, notices=[])
+        services = SimpleNamespace(volume_percent=50, notices=[], late_notices=[], spoken=False,
+                                   controller=SimpleNamespace(add_listener=lambda listener: listener))
         attach_audio(services, RoomConfig(audio_buffer=2048), None, None)
         print(json.dumps({"type": type(services.player).__name__, "buffer": services.player.buffer_frames}))
     """, SDL_AUDIODRIVER="disk", SDL_DISKAUDIOFILE=str(tmp_path / "out.raw"))
