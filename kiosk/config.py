@@ -105,8 +105,7 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None, config: RoomConfi
 #: Top-level keys that hold a single value.
 SCALARS: dict[str, Key] = {
     "room": Key(V.text(60), "The room's name, shown on the picker and recorded with every session."),
-    "default_routine": Key(V.text(200), "The routine the picker offers first: a routine's file name "
-                                        "without .yaml, or its name."),
+    "default_routine": Key(V.text(200), "The routine the picker offers first: its file name (no .yaml) or its name."),
     "default_length": Key(V.duration_in(60, 4 * 3600), "The session length offered first, e.g. 60m."),
     "pin": Key(V.PIN_CODE, 'The PIN for settings and for leaving the kiosk: 4 to 8 digits, in quotes ("0420").'),
     "exit_chord": Key(V.CHORD, "A key chord that also leaves the kiosk, e.g. ctrl+alt+q."),
@@ -116,8 +115,7 @@ SCALARS: dict[str, Key] = {
                                         "whose cues crackle needs more: 1024 or 2048."),
     "spoken_prompts": Key(V.BOOL, "Speak each step's name and instruction as it starts."),
     "practice_mode": Key(V.BOOL, "Show the teaching notes and the timing report, for students."),
-    "clock": Key(V.CLOCK, "The time of day on screen: 12 (3:05 PM) or 24 (15:05); "
-                          "without it, as the system's locale writes it."),
+    "clock": Key(V.CLOCK, "Time of day on screen: 12 (3:05 PM) or 24 (15:05); without it, as the locale writes it."),
     "resume_max_age": Key(V.duration_in(60, 7 * 24 * 3600), "A session interrupted (power cut) longer ago "
                                                             "than this is closed instead of resumed."),
     "autosave": Key(V.duration_in(1, 60), "How often a running session is saved for resume."),
