@@ -85,15 +85,23 @@ class TestRecording:
             room.controller.act(Action.ADVANCE)
             room.run(seconds)
             room.controller.stop()
+        room.controller.choose(load_routine(routine))  # and one run to its end, the therapist tapping on
+        room.controller.act(Action.ADVANCE)
+        for _ in range(100):
+            room.run(30)
+            if room.controller.state == "finished":
+                break
+            room.controller.act(Action.ADVANCE)
         room.recorder.close()
-        assert [(s.id, s.status) for s in sessions(data)] == [(3, "stopped"), (2, "abandoned"), (1, "stopped")]
+        assert [(s.id, s.status) for s in sessions(data)] == [
+            (4, "finished"), (3, "stopped"), (2, "abandoned"), (1, "stopped")]
         conn = reports.open_reader(data)
         try:
             trends = reports.step_trends(conn, "Practice drill")
         finally:
             conn.close()
         opening = next(t for t in trends if t.name == "Opening")
-        assert [p.session_id for p in opening.points] == [1, 3]
+        assert [p.session_id for p in opening.points] == [4]  # stopped and abandoned stay out of trends
 
     def test_the_frame_loop_saves_the_resume_point_as_often_as_the_journal_says(self, files):
         data, routine = files
