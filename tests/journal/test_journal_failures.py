@@ -114,10 +114,10 @@ class TestWriteFailures:
         journal = open_journal(folder, clock, connect=read_only)
         assert journal.notice is None
         kiosk = run_whole_session(journal, clock, routine)
-        journal.flush()
+        journal.flush(timeout=1.0)  # the disk never frees: records wait
         assert "read-only" in journal.notice
         assert sum(e.kind == "step_ended" for e in kiosk.events) == len(DRILL_STEPS)
-        journal.close()
+        journal.close(timeout=1.0)
 
     def test_a_full_disk_gives_a_notice_and_the_session_goes_on(self, tmp_path, clock):
         folder = tmp_path / "data"
@@ -132,10 +132,10 @@ class TestWriteFailures:
 
         journal = open_journal(folder, clock, connect=small_disk)
         kiosk = run_whole_session(journal, clock, routine)
-        journal.flush()
+        journal.flush(timeout=1.0)  # the disk never frees: records wait
         assert "full" in journal.notice
         assert kiosk.session.state == "finished"
-        journal.close()
+        journal.close(timeout=1.0)
 
     def test_a_damaged_file_is_kept_aside_and_a_new_journal_started(self, tmp_path, clock, routine):
         folder = tmp_path / "data"
