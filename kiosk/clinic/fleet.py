@@ -88,7 +88,9 @@ def run_realtime(args, plan, out=sys.stdout) -> int:
         from kiosk.journal.recorder import SessionRecorder
 
         data = Path(args.data_dir) if args.data_dir else Path(scratch := tempfile.mkdtemp(prefix="kiosk-sim-"))
-        journal = Journal.open(data, room=room_name)
+        # The journal keeps this room's time, which runs ``speed`` times faster than the real wall
+        # and boot clocks: given those, it would take every record for a clock jump.
+        journal = Journal.open(data, room=room_name, wall=clock.wall, boot=lambda: ("dry run", clock.now()))
         controller.add_listener(SessionRecorder(journal, controller, lambda _notice: None))
         clinic = attach(controller, mqtt, room_name=room_name, call=lambda fn, *a: calls.put((fn, a)),
                         journal=journal)

@@ -37,3 +37,14 @@ def test_a_config_without_mqtt_is_refused(tmp_path):
     done = subprocess.run([sys.executable, "-m", "kiosk", "simulate", str(FAST), "--realtime", "--mqtt-config",
                            str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "has no usable mqtt: block" in done.stderr
+
+
+def test_a_fast_dry_run_keeps_its_own_time_without_taking_it_for_clock_jumps(broker, watcher, tmp_path):
+    # At 60 times real time the room's session clock outruns the machine's wall clock; the journal
+    # keeps the room's time, so no record is "moved into a new time frame" (162 were, before).
+    done = subprocess.run([sys.executable, "-m", "kiosk", "simulate", str(FAST), "--realtime", "--speed", "60",
+                           "--mqtt-config", room_yaml(tmp_path, broker, 3)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done
+    assert "wall clock jumped" not in done.stdout + done.stderr
+    record = watcher.json_on("kiosk/room-3/sessions", lambda d: d["status"] == "finished")
+    assert record["id"] == "room-3/1"
