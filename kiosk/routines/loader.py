@@ -131,6 +131,7 @@ class _Reader(ValueReader):
         warning = self._fixed(top, "warning")
         pace = self._choice(top, "pace", PACES)
         speak = self._bool(top, "speak")
+        language = self._language(top, "language")
         steps = self._steps(top, key(TOP, "steps"), root, "the routine", in_sides=False)
         if "steps" in top:
             count = expanded_count(steps)
@@ -143,7 +144,7 @@ class _Reader(ValueReader):
         routine = Routine(
             name=name, steps=tuple(steps), summary=summary or "", length_s=length,
             pace=cast(Pace, pace or PACES[0]), warning_s=warning if warning is not None else DEFAULT_WARNING_S,
-            speak=speak, version=int(VERSION), path=self.report.path, optional_tags=tuple(self.tags),
+            speak=speak, language=language, version=int(VERSION), path=self.report.path, optional_tags=tuple(self.tags),
         )
         self._length_in_reach(routine, top)
         return routine

@@ -12,7 +12,8 @@ import pytest
 from kiosk.audio.cues import CueListener, cue_files
 from kiosk_testkit.players import RecordingPlayer
 from kiosk.audio.prompts import PromptLoader
-from kiosk.audio.speech import WHISPER_GAIN, SpeechPrompts, key
+from kiosk.audio.speech import DEFAULT_VOICE, WHISPER_GAIN, Line, Script, SpeechPrompts, key
+from kiosk.audio.voices import choose, parse_voices
 from kiosk.routines.plan import make_plan
 from tests.audio.test_cues import started
 from tests.engine.factories import block, routine, timed
@@ -28,20 +29,35 @@ BACK = plan_of(timed("Opening", 60), block("Legs", timed("Calf", 60), sides=("le
 NECK = plan_of(timed("Neck", 60), name="Neck")
 
 
+#: The voices FakeSpeech's espeak-ng has: Spanish and Hebrew, not Klingon.
+VOICES = parse_voices(
+    "Pty Language       Age/Gender VoiceName          File                 Other Languages\n"
+    " 2  en-gb           --/M      English_(Great_Britain) gmw/en               (en 2)\n"
+    " 5  es              --/M      Spanish_(Spain)    roa/es\n"
+    " 5  he              --/M      Hebrew             sem/he\n")
+
+
 class FakeSpeech:
     """Stands in for espeak-ng: every text "renders" to a real WAV; remembers what and on which thread."""
 
     gain = WHISPER_GAIN
     notice = None
     available = True
+    voice = DEFAULT_VOICE
 
     def __init__(self, cache_dir):
         self.cache_dir = cache_dir
         self.rendered: list[tuple[list[str], str]] = []
+        self.lines: list[Line] = []
 
-    def render(self, texts):
-        self.rendered.append((list(texts), threading.current_thread().name))
-        return {key(text): BELL for text in texts}
+    def script(self, tag=None):
+        return Script.english() if tag is None else Script(choose(tag, VOICES))
+
+    def render(self, lines):
+        lines = list(lines)
+        self.lines.extend(lines)
+        self.rendered.append(([line.text for line in lines], threading.current_thread().name))
+        return {line.key: BELL for line in lines}
 
 
 class Handoff:
