@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk import yamlsafe
 from kiosk.errors import Problem, RoutineError
-from kiosk.routines.durations import fmt_clock
+from kiosk.routines.durations import ascii_digits, fmt_clock
 from kiosk.routines.format import (
     BLOCK, KIND_KEYS, MAX_BLOCKS, MAX_CAUTION, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_STEPS, MAX_TEXT, MAX_WORD,
     PACES, STEP, TOP, VERSION, WORD, Key, key, names,
@@ -309,8 +309,9 @@ class _Reader(ValueReader):
         if text is None:
             return 1
         if not (text.lstrip("+-").isdigit() and text.isascii()):
-            self.report.add(f.get("repeat"), f'repeat must be a whole number, not "{shorten(text)}"',
-                            "repeat: 2 runs the block twice")
+            ascii = ascii_digits(text)
+            hint = f'write "repeat: {ascii}" with the digits 0-9' if ascii else "repeat: 2 runs the block twice"
+            self.report.add(f.get("repeat"), f'repeat must be a whole number, not "{shorten(text)}"', hint)
             return 1
         value = int(text)
         if value < 1:
