@@ -90,10 +90,11 @@ def _number(value: float, language: i18n.Language) -> str:
 
 def language_name(tag: str) -> str:
     """A language's name as the screen's language says it (``Hebrew``, ``hebreo``), else its tag."""
+    screen = i18n.current().locale
     try:
-        return Locale.parse(i18n.locale_name(tag)).get_display_name(i18n.current().locale) or tag
-    except (UnknownLocaleError, ValueError):
-        return tag
+        return Locale.parse(i18n.locale_name(tag)).get_display_name(screen) or tag
+    except (UnknownLocaleError, ValueError):  # CLDR names more languages than it has data for
+        return screen.languages.get(i18n.locale_name(tag).split("_")[0], tag)
 
 
 class Script:

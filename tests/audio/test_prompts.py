@@ -79,8 +79,9 @@ def player():
 
 
 class Kit:
-    def __init__(self, player, tmp_path, *, spoken=True, make_speech=FakeSpeech, cache=True):
+    def __init__(self, player, tmp_path, *, spoken=True, make_speech=FakeSpeech, cache=True, room="en"):
         self.player = player
+        self.room = room
         self.cues = CueListener(player)
         self.handoff = Handoff()
         self.pending: list = []  # renderings started and not yet run
@@ -94,7 +95,7 @@ class Kit:
 
         self.loader = PromptLoader(self.cues, player, cache_dir=tmp_path / "speech" if cache else None,
                                    spoken=lambda: self.spoken, handoff=self.handoff, notify=self.notices.append,
-                                   run=self.pending.append, make_speech=make)
+                                   run=self.pending.append, make_speech=make, room_language=lambda: self.room)
 
     def finish(self, index: int = 0) -> None:
         self.pending.pop(index)()
@@ -173,6 +174,32 @@ class TestSpokenPrompts:
         kit = Kit(player, tmp_path, cache=False)
         kit.loader.on_plan(BACK)
         assert kit.pending == [] and kit.speeches == []
+
+
+class TestLanguage:
+    def test_a_routine_without_a_language_speaks_the_rooms(self, player, tmp_path):
+        kit = Kit(player, tmp_path, room="he")
+        kit.loader.on_plan(NECK)
+        kit.finish()
+        assert kit.speeches[0].lines[0] == Line("Neck", "he+f3")
+        assert kit.cues.on_events([started(NECK.steps[0])]) == ["step_start", key("Neck", "he+f3")]
+
+    def test_the_room_language_is_read_when_a_routine_is_chosen(self, player, tmp_path):
+        kit = Kit(player, tmp_path, room="he")
+        kit.loader.on_plan(NECK)
+        kit.room = "es"  # switched in Settings
+        kit.loader.on_plan(NECK)
+        kit.finish(0)
+        kit.finish(0)
+        assert [line for line in kit.speeches[0].lines if line.text == "Neck"] == [
+            Line("Neck", "he+f3"), Line("Neck", "es+f3")]
+        assert kit.cues.on_events([started(NECK.steps[0])]) == ["step_start", key("Neck", "es+f3")]
+
+    def test_the_routines_own_language_wins(self, player, tmp_path):
+        kit = Kit(player, tmp_path, room="he")
+        kit.loader.on_plan(dataclasses.replace(NECK, routine=dataclasses.replace(NECK.routine, language="es")))
+        kit.finish()
+        assert kit.speeches[0].lines[0] == Line("Neck", "es+f3")
 
 
 class TestOwnSounds:
