@@ -278,3 +278,24 @@ class TestNoVoiceForTheLanguage:
         files = speech.render(script.lines([timed("Opening", 60)], 15))
         assert set(files) == {key("Opening"), key("15 seconds left")}
         assert speech.script("he").notice is None
+
+
+class TestTheKiosksWiring:
+    def test_a_routine_without_a_language_is_spoken_in_the_language_the_screens_speak(self, tmp_path, monkeypatch):
+        from kiosk import composition
+        from kiosk.audio import player as player_module
+        from kiosk.config import RoomConfig
+        from kiosk.engine.clock import FakeClock
+        from kiosk.paths import ROUTINES_DIR
+
+        monkeypatch.setattr(player_module, "open_player", lambda **kw: RecordingPlayer())
+        services = composition.build_services(composition.RunOptions(routines=(ROUTINES_DIR,)), clock=FakeClock(0.0),
+                                              data_dir=tmp_path)
+        composition.attach_audio(services, RoomConfig(), tmp_path, Inline())
+        (loader,) = [x for x in services.controller.listeners if isinstance(x, PromptLoader)]
+        try:
+            assert loader.room_language() == "en"
+            i18n.use("he")
+            assert loader.room_language() == "he"
+        finally:
+            i18n.use(i18n.SOURCE_LANGUAGE)

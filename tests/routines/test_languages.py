@@ -177,3 +177,11 @@ class TestDidYouMean:
             load_routine_text("version: 1\nname: T\nlanguge: es\nsteps:\n  - name: A\n    time: 1m\n", "r.yaml")
         (problem,) = caught.value.problems
         assert 'did you mean "language"?' in problem.hint
+
+
+def test_the_shipped_routines_say_they_are_english():
+    """Written in English, they are spoken by the English voice in a room of any language."""
+    from kiosk.paths import ROUTINES_DIR
+
+    files = sorted(ROUTINES_DIR.glob("*.yaml"))
+    assert files and {load_routine(path).language for path in files} == {"en"}
