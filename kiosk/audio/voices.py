@@ -27,6 +27,10 @@ ENGLISH = "en"
 #: Tags that say the same language under another name than espeak-ng's: old ISO codes, and the
 #: Chinese of Hong Kong and Macau, which is spoken in Cantonese.
 SYNONYMS = {"iw": "he", "in": "id", "ji": "yi", "no": "nb", "zh-hk": "yue", "zh-mo": "yue"}
+#: Voices preferred for a name when espeak-ng has them. espeak-ng 1.51 (Debian 12, Raspberry Pi OS
+#: Bookworm) reads Chinese characters with its ``cmn`` voice as pinyin said in English ("ni three
+#: hao three"); ``cmn-latn-pinyin`` says them with Mandarin tones there and in later versions.
+PREFERRED = {"zh": "cmn-latn-pinyin", "zh-cmn": "cmn-latn-pinyin"}
 
 _OTHER = re.compile(r"\(([^\s()]+)\s+(\d+)\)")
 
@@ -78,7 +82,8 @@ def choose(tag: str, names: dict[str, str]) -> VoiceChoice:
         if name == ENGLISH:
             return VoiceChoice(tag, ENGLISH + SOFT, True)
         if name in names:
-            return VoiceChoice(tag, names[name] + SOFT, True)
+            voice = PREFERRED[name] if PREFERRED.get(name) in names else names[name]
+            return VoiceChoice(tag, voice + SOFT, True)
     return VoiceChoice(tag, ENGLISH + SOFT, False)
 
 

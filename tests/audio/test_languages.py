@@ -86,12 +86,17 @@ class TestChoosingAVoice:
 
     @pytest.mark.parametrize("tag, voice", [
         ("es", "es"), ("es-MX", "es-419"), ("es-AR", "es"), ("pt", "pt"), ("pt-BR", "pt-br"),
-        ("zh", "cmn"), ("zh-Hant-TW", "cmn"), ("zh_CN", "cmn"), ("zh-HK", "yue"), ("he", "he"), ("iw", "he"),
+        ("zh", "cmn-latn-pinyin"), ("zh-Hant-TW", "cmn-latn-pinyin"), ("zh_CN", "cmn-latn-pinyin"),
+        ("cmn", "cmn"), ("zh-HK", "yue"), ("he", "he"), ("iw", "he"),
         ("ar-EG", "ar"), ("hi", "hi"), ("fr", "fr-fr"), ("fr-CA", "fr-fr"), ("fr-BE", "fr-be"), ("no", "nb"),
         ("en", "en"), ("en-AU", "en"), ("en-US", "en-us"), ("EN-us", "en-us"),
     ])
     def test_the_most_specific_voice_that_answers_to_the_tag(self, tag, voice):
         assert choose(tag, self.NAMES) == VoiceChoice(tag, voice + "+f3", True)
+
+    def test_chinese_falls_back_to_cmn_where_espeak_ng_lacks_the_pinyin_voice(self):
+        names = parse_voices("\n".join(line for line in LISTING.splitlines() if "cmn-latn-pinyin" not in line))
+        assert choose("zh-TW", names).voice == "cmn+f3"
 
     @pytest.mark.parametrize("tag", ["tlh", "yi", "sw-KE"])
     def test_a_language_without_a_voice_gets_english_and_says_so(self, tag):
@@ -102,8 +107,8 @@ class TestChoosingAVoice:
 
     @needs_espeak
     @pytest.mark.parametrize("tag, voice", [
-        ("he", "he"), ("ar", "ar"), ("zh", "cmn"), ("zh-TW", "cmn"), ("hi", "hi"), ("es", "es"),
-        ("ja", "ja"), ("th", "th"), ("pt-BR", "pt-br"), ("fr", "fr-fr"),
+        ("he", "he"), ("ar", "ar"), ("zh", "cmn-latn-pinyin"), ("zh-TW", "cmn-latn-pinyin"), ("hi", "hi"),
+        ("es", "es"), ("ja", "ja"), ("th", "th"), ("pt-BR", "pt-br"), ("fr", "fr-fr"),
     ])
     def test_this_machines_espeak_ng(self, tag, voice):
         assert Voices(shutil.which("espeak-ng")).choose(tag) == VoiceChoice(tag, voice + "+f3", True)
@@ -176,7 +181,7 @@ class TestRenderedWithItsVoice:
     ROUTINES = {
         "he": ("he+f3", "חימום קל", "עיסוי גב"),
         "ar": ("ar+f3", "إحماء خفيف", "تدليك الظهر"),
-        "zh": ("cmn+f3", "轻度热身", "背部按摩"),
+        "zh": ("cmn-latn-pinyin+f3", "轻度热身", "背部按摩"),
         "hi": ("hi+f3", "हल्का वार्म-अप", "पीठ की मालिश"),
         "es": ("es+f3", "Calentamiento suave", "Barridos junto a la columna"),
     }
@@ -208,6 +213,17 @@ class TestRenderedWithItsVoice:
         own, other = read_wav(files[key(first, voice)]), read_wav(english[key(first)])
         assert files[key(first, voice)] != english[key(first)]
         assert own.samples != other.samples and own.seconds > 0.8
+
+    @pytest.mark.parametrize("tag, text", [
+        *((tag, words[1]) for tag, words in ROUTINES.items()), ("ja", "せなかの マッサージ"), ("th", "นวดหลัง"),
+    ])
+    def test_the_voice_reads_the_routines_words_in_its_language_not_as_english(self, tag, text):
+        """espeak-ng marks a switch to English in its phonemes as "(en)": 1.51's cmn voice did that
+        for every Chinese character, saying "ni three hao three" for 你好."""
+        voice = Voices(shutil.which("espeak-ng")).choose(tag).voice
+        phonemes = subprocess.run(["espeak-ng", "-v", voice, "-x", "-q", text], capture_output=True, text=True,
+                                  check=True).stdout
+        assert phonemes.strip() and "(en)" not in phonemes, phonemes
 
     def test_same_words_two_voices_two_files(self, tmp_path):
         speech = SpeechPrompts(tmp_path)
