@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import os
 import shutil
 import subprocess
-import math
 import wave
 from array import array
 from dataclasses import dataclass, replace

@@ -8,7 +8,8 @@ voice answers to. A language espeak-ng lacks is spoken by the English voice, and
 told so it can say it once on screen rather than fall silent.
 
 Every voice gets espeak-ng's softer female variant :data:`SOFT`: the kiosk whispers under bells
-in a quiet room, and espeak-ng's default male voice sounds hard there.
+in a quiet room, and espeak-ng's default male voice sounds hard there. (``--voices`` lists
+espeak-ng's own voices, which all take variants; MBROLA voices, which do not, are listed apart.)
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def parse_voices(listing: str) -> dict[str, str]:
             continue
         language = cols[1].lower()
         own.setdefault(language, language)
-        for name, priority in _OTHER.findall(" ".join(cols[5:])):
+        for name, priority in _OTHER.findall(" ".join(cols[3:])):  # after the name and the file
             ranked = (int(priority), order, language)
             if name.lower() not in others or ranked < others[name.lower()]:
                 others[name.lower()] = ranked
