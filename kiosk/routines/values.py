@@ -12,8 +12,7 @@ from typing import Any, Callable
 
 from yaml.nodes import Node
 
-from kiosk import yamlsafe
-from kiosk.i18n import valid_tag
+from kiosk import i18n, yamlsafe
 from kiosk.routines.durations import DurationError, parse_count, parse_duration, parse_window
 from kiosk.routines.format import (
     MAX_SECONDS, MAX_SOUND_PATH, MAX_STEPS, MAX_WORD, SOUND_CUES, SOUND_SUFFIX, UNTIL, Key,
@@ -94,7 +93,7 @@ class ValueReader:
         text = self._value_text(f, key)
         if text is None:
             return None
-        if not valid_tag(text):
+        if not i18n.valid_tag(text):
             self.report.add(f.get(key), f'{key} "{shorten(text)}" is not a language tag', tag_hint(text))
             return None
         return text
@@ -172,14 +171,11 @@ class ValueReader:
         return text
 
 
-
 def tag_hint(text: str) -> str:
     """What to write instead of ``text``: the tag of the language it names, in English or in a
     language the kiosk speaks (``Spanish``, ``español``, ``espagnol`` -> ``es``), else what a tag
     looks like."""
     from babel import Locale, UnknownLocaleError  # only a file with a bad tag pays for the names
-
-    from kiosk import i18n
 
     wanted = text.strip().casefold()
     english = Locale("en").languages

@@ -100,6 +100,17 @@ class TestLanguage:
         assert str(problem).startswith(f'{path}:3:11: error: language "{shown}" is not a language tag (')
         assert hint in problem.hint
 
+    def test_a_name_in_a_language_the_kiosk_speaks_gets_its_tag(self, tmp_path, monkeypatch):
+        from kiosk import i18n
+
+        catalogue = tmp_path / "es" / "LC_MESSAGES" / "kiosk.mo"
+        catalogue.parent.mkdir(parents=True)
+        catalogue.write_bytes(b"")  # the kiosk speaks Spanish: it has a catalogue for it
+        monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+        with pytest.raises(RoutineError) as caught:
+            load_routine_text("version: 1\nname: T\nlanguage: español\nsteps:\n  - name: A\n    time: 1m\n")
+        assert caught.value.problems[0].hint == "write its tag: language: es (Spanish)"
+
     def test_a_list_is_not_a_language(self):
         with pytest.raises(RoutineError) as caught:
             load_routine_text("version: 1\nname: T\nlanguage: [es, fr]\nsteps:\n  - name: A\n    time: 1m\n")
