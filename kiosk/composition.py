@@ -205,7 +205,15 @@ def attach_audio(services: Services, config: RoomConfig, data_dir: Path | None,
     cues = services.controller.add_listener(CueListener(player))
     services.controller.add_listener(PromptLoader(
         cues, player, cache_dir=(data_dir / "speech") if data_dir else None, spoken=lambda: services.spoken,
-        handoff=handoff, notify=services.late_notices.append))
+        handoff=handoff, notify=services.late_notices.append, room_language=room_language))
+
+
+def room_language() -> str:
+    """The room's language (a BCP 47 tag), read when a routine is chosen: a routine without its own
+    ``language:`` is spoken in it. It is the language the kiosk's screens speak now."""
+    from kiosk import i18n
+
+    return i18n.current().tag
 
 
 def open_start(services: Services, options: RunOptions, config: RoomConfig) -> None:

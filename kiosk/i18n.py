@@ -33,6 +33,8 @@ SOURCE_LANGUAGE = "en"
 
 #: A BCP 47 tag as rooms write it: a language, then optional script, region or variant subtags.
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+#: The same, for JSON Schemas (a routine's ``language:``).
+TAG_PATTERN = _TAG.pattern
 
 
 def N_(message: str) -> str:

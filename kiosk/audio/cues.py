@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Iterable
 
-from kiosk.audio.speech import SpeechPrompts, key, left_phrase
+from kiosk.audio.speech import Line, Script, SpeechPrompts
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ _RANK = {"session_finished": 0, "side_switched": 1, "step_started": 2, "paused":
 
 #: A step that starts this soon after a side switch is announced by the switch's cue alone.
 SIDE_SWITCH_COVERS_S = 1.0
-SWITCH_SIDES = "switch sides"
 
 
 def cue_files(folder: str | Path | None = None) -> dict[str, Path]:
@@ -51,34 +50,26 @@ def cue_files(folder: str | Path | None = None) -> dict[str, Path]:
     return {name: base / f"{name}.wav" for name in CUES}
 
 
-def spoken_texts(steps: Iterable, warning_s: float | None = None) -> list[str]:
-    """What a routine's spoken prompts say: each step's name, "switch sides", the heads-up."""
-    steps = list(steps)
-    texts = [step.name for step in steps]
-    if any(getattr(step, "side", None) for step in steps):
-        texts.append(SWITCH_SIDES)
-    if warning_s:
-        texts.append(left_phrase(warning_s))
-    return texts
-
-
 class CueListener:
     """Plays the cue for each batch of engine events on ``player`` (a CuePlayer).
 
     A step's own ``sound`` (a cue name or a .wav path) replaces ``step_start`` for that step; a
     side switch replaces the ``step_start`` of the step it leads into. With ``speech`` (a
     :class:`~kiosk.audio.speech.SpeechPrompts`), step names, the heads-up and "switch sides" are
-    also spoken, at the speech's whisper gain.
+    also spoken, at the speech's whisper gain, as ``script`` (the routine's language and voices)
+    says them; without a script, in English.
     """
 
-    def __init__(self, player, *, speech: SpeechPrompts | None = None):
+    def __init__(self, player, *, speech: SpeechPrompts | None = None, script: Script | None = None):
         self.player = player
         self.speech = speech
+        self.script = script
         self._switched_at: float | None = None
 
-    def prepare(self, steps: Iterable, *, warning_s: float | None = None) -> None:
+    def prepare(self, steps: Iterable, *, warning_s: float | None = None, language: str | None = None) -> None:
         """Load what a routine needs beyond the shipped cues: its steps' own .wav files and, with
-        speech on, the spoken prompts. Call when a routine is loaded, before it starts."""
+        speech on, the spoken prompts in ``language`` (a BCP 47 tag; ``None``: English). Call when
+        a routine is loaded, before it starts."""
         steps = list(steps)
         own: dict[str, Path] = {}
         for step in steps:
@@ -89,7 +80,8 @@ class CueListener:
             self.player.load(own)
         if self.speech is None:
             return
-        self.player.load(self.speech.render(spoken_texts(steps, warning_s)))
+        self.script = self.speech.script(language)
+        self.player.load(self.speech.render(self.script.lines(steps, warning_s)))
 
     def on_events(self, events: Iterable) -> list[str]:
         """Play what this batch calls for; return the names played (empty: nothing sounded),
@@ -101,32 +93,33 @@ class CueListener:
                 best = choice
         if best is None:
             return []
-        _, cue, text = best
+        _, cue, line = best
         played = [cue]
         self.player.play(cue)
-        if text is not None and self.speech is not None and self.player.loaded(key(text)):
-            self.player.play(key(text), gain=self.speech.gain)
-            played.append(key(text))
+        if line is not None and self.speech is not None and self.player.loaded(line.key):
+            self.player.play(line.key, gain=self.speech.gain)
+            played.append(line.key)
         return played
 
-    def _choose(self, event) -> tuple[int, str, str | None] | None:
-        """``(rank, cue, spoken text)`` for one event, or ``None`` when it makes no sound."""
+    def _choose(self, event) -> tuple[int, str, Line | None] | None:
+        """``(rank, cue, spoken line)`` for one event, or ``None`` when it makes no sound."""
         kind = event.kind
         if kind not in EVENT_CUES:
             return None
         rank = _RANK[kind]
+        script = self.script or Script.english(self.speech.voice if self.speech is not None else None)
         if kind == "side_switched":
             self._switched_at = event.at
-            return rank, "side_switch", SWITCH_SIDES
+            return rank, "side_switch", script.switch_sides()
         if kind == "step_started":
             if self._switched_at is not None and 0 <= event.at - self._switched_at <= SIDE_SWITCH_COVERS_S:
                 self._switched_at = None
                 return None
-            return rank, self._step_cue(event.step), event.step.name
+            return rank, self._step_cue(event.step), script.step(event.step.name)
         if kind == "rep" and getattr(event, "rep", None) == 1:
             return None  # the first rep begins with the step, which has its own cue
         if kind == "warning":
-            return rank, "warning", left_phrase(event.seconds) if hasattr(event, "seconds") else None
+            return rank, "warning", script.left(event.seconds) if hasattr(event, "seconds") else None
         return rank, EVENT_CUES[kind], None
 
     def _step_cue(self, step) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from kiosk.errors import KioskError
 
@@ -37,6 +38,22 @@ class DurationError(KioskError, ValueError):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+def ascii_digits(text: str) -> str | None:
+    """``text`` as it would read with the digits 0-9 (``٥m`` -> ``5m``, ``５ｍ`` -> ``5m``) when it is
+    written with another script's digits; ``None`` when it has none. Those are refused, not read:
+    the JSON Schema and the kiosk's screens take 0-9 only, and the author is told what to write."""
+    if text.isascii() or not any(c.isdecimal() and not c.isascii() for c in text):
+        return None
+    wide = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in wide)
+
+
+def _refuse_other_digits(text: str) -> None:
+    ascii = ascii_digits(text)
+    if ascii is not None:
+        raise DurationError(f'"{text}" has digits other than 0-9', f'write "{ascii}"')
 
 
 def _parts(text: str) -> list[tuple[float, str | None]]:
@@ -104,6 +121,7 @@ def patterns() -> dict[str, str]:
 def parse_duration(text: str) -> float:
     """Seconds in a fixed duration such as ``90s``, ``5m``, ``1m30s`` or ``1:30``; must be above zero."""
     text = str(text).strip()
+    _refuse_other_digits(text)
     if text.startswith("-"):
         raise DurationError(f'"{text}" is negative', "a duration must be longer than zero")
     seconds = _seconds(text)
@@ -120,6 +138,7 @@ def parse_window(text: str) -> tuple[float, float]:
     text = str(text).strip()
     if not text:
         raise DurationError("empty duration", HINT_UNIT)
+    _refuse_other_digits(text)
     if text.startswith("-"):
         raise DurationError(f'"{text}" is negative', "a duration must be longer than zero")
     m = _RANGE.match(text)
@@ -153,6 +172,7 @@ def parse_count(value: object) -> tuple[int, int]:
         text = str(value).strip()
         if len(text) > _MAX_COUNT_TEXT:
             raise DurationError(f'"{text[:20]}…" is too long to be a count', "write a whole number such as 3")
+        _refuse_other_digits(text)
         m = _COUNT_RANGE.match(text)
         if m:
             low, high = int(m.group(1)), int(m.group(2))

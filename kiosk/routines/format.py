@@ -63,6 +63,7 @@ VALUES = {
     "note": f"A paragraph, up to {MAX_NOTE} characters.",
     "word": f"One word, up to {MAX_WORD} characters.",
     "bool": "true or false (yes / no and on / off also read).",
+    "language": "A BCP 47 language tag: es, fr-CA, pt-BR, zh-Hant, he, ar, hi.",
     "pace": " or ".join(PACES) + ".",
     "duration": "A length of time with a unit: 90s, 5m, 1m30s, 1h, or a clock 1:30.",
     "window": "A fixed duration or a window low-high; the unit may be written once at the end (5-6m, 2-3 min,"
@@ -93,6 +94,8 @@ TOP = (
                         "manual: timed steps wait for the therapist.", default=PACES[0]),
     Key("warning", "duration", "Heads-up before an auto step ends.", default=fmt_human(DEFAULT_WARNING_S)),
     Key("speak", "bool", "Read instructions aloud."),
+    Key("language", "language", "The language the routine is written in: its spoken prompts use an espeak-ng "
+                                "voice for it. Default: the room's language."),
     Key("steps", "items", required=True, missing=_STEPS_HINT),
 )
 

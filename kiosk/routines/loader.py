@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kiosk import yamlsafe
 from kiosk.errors import Problem, RoutineError
-from kiosk.routines.durations import fmt_clock
+from kiosk.routines.durations import ascii_digits, fmt_clock
 from kiosk.routines.format import (
     BLOCK, KIND_KEYS, MAX_BLOCKS, MAX_CAUTION, MAX_DEPTH, MAX_NAME, MAX_NOTE, MAX_STEPS, MAX_TEXT, MAX_WORD,
     PACES, STEP, TOP, VERSION, WORD, Key, key, names,
@@ -131,6 +131,7 @@ class _Reader(ValueReader):
         warning = self._fixed(top, "warning")
         pace = self._choice(top, "pace", PACES)
         speak = self._bool(top, "speak")
+        language = self._language(top, "language")
         steps = self._steps(top, key(TOP, "steps"), root, "the routine", in_sides=False)
         if "steps" in top:
             count = expanded_count(steps)
@@ -143,7 +144,7 @@ class _Reader(ValueReader):
         routine = Routine(
             name=name, steps=tuple(steps), summary=summary or "", length_s=length,
             pace=cast(Pace, pace or PACES[0]), warning_s=warning if warning is not None else DEFAULT_WARNING_S,
-            speak=speak, version=int(VERSION), path=self.report.path, optional_tags=tuple(self.tags),
+            speak=speak, language=language, version=int(VERSION), path=self.report.path, optional_tags=tuple(self.tags),
         )
         self._length_in_reach(routine, top)
         return routine
@@ -308,8 +309,9 @@ class _Reader(ValueReader):
         if text is None:
             return 1
         if not (text.lstrip("+-").isdigit() and text.isascii()):
-            self.report.add(f.get("repeat"), f'repeat must be a whole number, not "{shorten(text)}"',
-                            "repeat: 2 runs the block twice")
+            ascii = ascii_digits(text)
+            hint = f'write "repeat: {ascii}" with the digits 0-9' if ascii else "repeat: 2 runs the block twice"
+            self.report.add(f.get("repeat"), f'repeat must be a whole number, not "{shorten(text)}"', hint)
             return 1
         value = int(text)
         if value < 1:

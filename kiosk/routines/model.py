@@ -104,6 +104,8 @@ class Routine:
     pace: Pace = "auto"
     warning_s: float = DEFAULT_WARNING_S
     speak: bool | None = None
+    #: The BCP 47 tag of the language the routine is written in; ``None``: the room's language.
+    language: str | None = None
     version: int = 1
     path: str = ""
     optional_tags: tuple[str, ...] = field(default=())

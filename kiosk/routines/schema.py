@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.i18n import TAG_PATTERN
 from kiosk.routines.durations import patterns
 from kiosk.routines.format import (
     BLOCK, EXCLUDES, KIND_KEYS, MAX_CAUTION, MAX_NAME, MAX_NOTE, MAX_SOUND_PATH, MAX_TEXT, MAX_WORD, NEEDS,
@@ -46,6 +47,7 @@ def _values() -> dict[str, dict[str, Any]]:
         "note": _text(MAX_NOTE),
         "word": {"type": "string", "minLength": 1, "maxLength": MAX_WORD},
         "bool": bool_schema(),
+        "language": {"type": "string", "pattern": TAG_PATTERN},
         "pace": {"enum": list(PACES)},
         "duration": {"type": "string", "pattern": written["duration"]},
         "window": {"type": "string", "pattern": written["window"]},

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from yaml.nodes import Node
 
-from kiosk import yamlsafe
+from kiosk import i18n, yamlsafe
 from kiosk.routines.durations import DurationError, parse_count, parse_duration, parse_window
 from kiosk.routines.format import (
     MAX_SECONDS, MAX_SOUND_PATH, MAX_STEPS, MAX_WORD, SOUND_CUES, SOUND_SUFFIX, UNTIL, Key,
@@ -88,6 +88,16 @@ class ValueReader:
             return None
         return text
 
+    def _language(self, f: Fields, key: str) -> str | None:
+        """A BCP 47 tag (``es``, ``pt-BR``); one no kiosk knows yet is accepted as written."""
+        text = self._value_text(f, key)
+        if text is None:
+            return None
+        if not i18n.valid_tag(text):
+            self.report.add(f.get(key), f'{key} "{shorten(text)}" is not a language tag', tag_hint(text))
+            return None
+        return text
+
     def _bool(self, f: Fields, key: str) -> bool | None:
         return self._parsed(f, key, parse_bool)
 
@@ -160,3 +170,21 @@ class ValueReader:
             return None
         return text
 
+
+def tag_hint(text: str) -> str:
+    """What to write instead of ``text``: the tag of the language it names, in English or in a
+    language the kiosk speaks (``Spanish``, ``español``, ``espagnol`` -> ``es``), else what a tag
+    looks like."""
+    from babel import Locale, UnknownLocaleError  # only a file with a bad tag pays for the names
+
+    wanted = text.strip().casefold()
+    english = Locale("en").languages
+    for tag in [i18n.SOURCE_LANGUAGE, *i18n.available()]:
+        try:
+            names = Locale.parse(i18n.locale_name(tag)).languages
+        except (UnknownLocaleError, ValueError):
+            continue
+        for code, name in names.items():
+            if name.casefold() == wanted and code in english:
+                return f"write its tag: language: {code} ({english[code]})"
+    return "write a BCP 47 tag such as es, fr-CA, pt-BR, zh-Hant, he or ar"

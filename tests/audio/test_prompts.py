@@ -12,7 +12,8 @@ import pytest
 from kiosk.audio.cues import CueListener, cue_files
 from kiosk_testkit.players import RecordingPlayer
 from kiosk.audio.prompts import PromptLoader
-from kiosk.audio.speech import WHISPER_GAIN, SpeechPrompts, key
+from kiosk.audio.speech import DEFAULT_VOICE, WHISPER_GAIN, Line, Script, SpeechPrompts, key
+from kiosk.audio.voices import choose, parse_voices
 from kiosk.routines.plan import make_plan
 from tests.audio.test_cues import started
 from tests.engine.factories import block, routine, timed
@@ -28,20 +29,35 @@ BACK = plan_of(timed("Opening", 60), block("Legs", timed("Calf", 60), sides=("le
 NECK = plan_of(timed("Neck", 60), name="Neck")
 
 
+#: The voices FakeSpeech's espeak-ng has: Spanish and Hebrew, not Klingon.
+VOICES = parse_voices(
+    "Pty Language       Age/Gender VoiceName          File                 Other Languages\n"
+    " 2  en-gb           --/M      English_(Great_Britain) gmw/en               (en 2)\n"
+    " 5  es              --/M      Spanish_(Spain)    roa/es\n"
+    " 5  he              --/M      Hebrew             sem/he\n")
+
+
 class FakeSpeech:
     """Stands in for espeak-ng: every text "renders" to a real WAV; remembers what and on which thread."""
 
     gain = WHISPER_GAIN
     notice = None
     available = True
+    voice = DEFAULT_VOICE
 
     def __init__(self, cache_dir):
         self.cache_dir = cache_dir
         self.rendered: list[tuple[list[str], str]] = []
+        self.lines: list[Line] = []
 
-    def render(self, texts):
-        self.rendered.append((list(texts), threading.current_thread().name))
-        return {key(text): BELL for text in texts}
+    def script(self, tag=None):
+        return Script.english() if tag is None else Script(choose(tag, VOICES))
+
+    def render(self, lines):
+        lines = list(lines)
+        self.lines.extend(lines)
+        self.rendered.append(([line.text for line in lines], threading.current_thread().name))
+        return {line.key: BELL for line in lines}
 
 
 class Handoff:
@@ -63,8 +79,9 @@ def player():
 
 
 class Kit:
-    def __init__(self, player, tmp_path, *, spoken=True, make_speech=FakeSpeech, cache=True):
+    def __init__(self, player, tmp_path, *, spoken=True, make_speech=FakeSpeech, cache=True, room="en"):
         self.player = player
+        self.room = room
         self.cues = CueListener(player)
         self.handoff = Handoff()
         self.pending: list = []  # renderings started and not yet run
@@ -78,7 +95,7 @@ class Kit:
 
         self.loader = PromptLoader(self.cues, player, cache_dir=tmp_path / "speech" if cache else None,
                                    spoken=lambda: self.spoken, handoff=self.handoff, notify=self.notices.append,
-                                   run=self.pending.append, make_speech=make)
+                                   run=self.pending.append, make_speech=make, room_language=lambda: self.room)
 
     def finish(self, index: int = 0) -> None:
         self.pending.pop(index)()
@@ -157,6 +174,32 @@ class TestSpokenPrompts:
         kit = Kit(player, tmp_path, cache=False)
         kit.loader.on_plan(BACK)
         assert kit.pending == [] and kit.speeches == []
+
+
+class TestLanguage:
+    def test_a_routine_without_a_language_speaks_the_rooms(self, player, tmp_path):
+        kit = Kit(player, tmp_path, room="he")
+        kit.loader.on_plan(NECK)
+        kit.finish()
+        assert kit.speeches[0].lines[0] == Line("Neck", "he+f3")
+        assert kit.cues.on_events([started(NECK.steps[0])]) == ["step_start", key("Neck", "he+f3")]
+
+    def test_the_room_language_is_read_when_a_routine_is_chosen(self, player, tmp_path):
+        kit = Kit(player, tmp_path, room="he")
+        kit.loader.on_plan(NECK)
+        kit.room = "es"  # switched in Settings
+        kit.loader.on_plan(NECK)
+        kit.finish(0)
+        kit.finish(0)
+        assert [line for line in kit.speeches[0].lines if line.text == "Neck"] == [
+            Line("Neck", "he+f3"), Line("Neck", "es+f3")]
+        assert kit.cues.on_events([started(NECK.steps[0])]) == ["step_start", key("Neck", "es+f3")]
+
+    def test_the_routines_own_language_wins(self, player, tmp_path):
+        kit = Kit(player, tmp_path, room="he")
+        kit.loader.on_plan(dataclasses.replace(NECK, routine=dataclasses.replace(NECK.routine, language="es")))
+        kit.finish()
+        assert kit.speeches[0].lines[0] == Line("Neck", "es+f3")
 
 
 class TestOwnSounds:

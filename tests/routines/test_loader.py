@@ -135,6 +135,7 @@ class TestGoodFiles:
         routine = load_routine(GOOD / "everything.yaml")
         assert (routine.name, routine.summary) == ("Back massage", "One line shown on the routine picker.")
         assert (routine.length_s, routine.pace, routine.warning_s, routine.speak) == (1800, "auto", 15, False)
+        assert routine.language == "en-GB"
         steps = {step.name: step for step in routine.walk()}
         warm = steps["Light warm-up"]
         assert (warm.kind, warm.time, warm.sound) == ("timed", Window(300, 360), "window")
