@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Iterable
 
-from kiosk.audio.speech import SpeechPrompts, key, left_phrase
+from kiosk.audio.speech import SpeechPrompts, key, left_phrase, switch_sides_phrase
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ _RANK = {"session_finished": 0, "side_switched": 1, "step_started": 2, "paused":
 
 #: A step that starts this soon after a side switch is announced by the switch's cue alone.
 SIDE_SWITCH_COVERS_S = 1.0
-SWITCH_SIDES = "switch sides"
 
 
 def cue_files(folder: str | Path | None = None) -> dict[str, Path]:
@@ -56,7 +55,7 @@ def spoken_texts(steps: Iterable, warning_s: float | None = None) -> list[str]:
     steps = list(steps)
     texts = [step.name for step in steps]
     if any(getattr(step, "side", None) for step in steps):
-        texts.append(SWITCH_SIDES)
+        texts.append(switch_sides_phrase())
     if warning_s:
         texts.append(left_phrase(warning_s))
     return texts
@@ -117,7 +116,7 @@ class CueListener:
         rank = _RANK[kind]
         if kind == "side_switched":
             self._switched_at = event.at
-            return rank, "side_switch", SWITCH_SIDES
+            return rank, "side_switch", switch_sides_phrase()
         if kind == "step_started":
             if self._switched_at is not None and 0 <= event.at - self._switched_at <= SIDE_SWITCH_COVERS_S:
                 self._switched_at = None

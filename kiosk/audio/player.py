@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Mapping, Protocol, runtime_checkable
 
 from kiosk.audio import sdlmixer
+from kiosk.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -191,17 +192,18 @@ def open_player(
     no audio device (or ``backend="off"``). Never raises."""
     settings = dict(volume=volume, muted=muted, enabled=enabled)
     if backend == "off":
-        return SilentPlayer("Sound is off in the room settings.", **settings)
+        return SilentPlayer(_("Sound is off in the room settings."), **settings)
     try:
         sdlmixer.require_device()
         player = KivyCuePlayer(buffer_frames=buffer_frames, **settings)
         sdlmixer.require_open()
         return player
     except sdlmixer.NoAudioError as exc:
-        notice = f"No sound: {exc}. The session runs on and the screen flashes for each cue."
+        notice = _("No sound: {why}. The session runs on and the screen flashes for each cue.").format(why=exc)
     except Exception as exc:  # a broken audio stack must not stop a session
         log.exception("audio player failed to start")
-        notice = f"No sound: the audio player failed to start ({exc}). The screen flashes for each cue."
+        notice = _("No sound: the audio player failed to start ({why}). The screen flashes for each cue.").format(
+            why=exc)
     log.warning("%s", notice)
     return SilentPlayer(notice, **settings)
 

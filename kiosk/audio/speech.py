@@ -20,6 +20,11 @@ from array import array
 from pathlib import Path
 from typing import Iterable
 
+from babel.numbers import format_decimal
+
+from kiosk import i18n
+from kiosk.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 DEFAULT_VOICE = "en+f3"  # espeak-ng's English with a softer female variant
@@ -36,16 +41,28 @@ def key(text: str) -> str:
     return KEY_PREFIX + text
 
 
-def left_phrase(seconds: float) -> str:
-    """What the heads-up says: ``one minute left``, ``2 minutes left``, ``15 seconds left``."""
+#: What the side switch says (marked here, translated where it is spoken).
+SWITCH_SIDES = N_("switch sides")
+
+
+def left_phrase(seconds: float, language: i18n.Language | None = None) -> str:
+    """What the heads-up says: ``one minute left``, ``2 minutes left``, ``15 seconds left``, in
+    ``language`` (the kiosk's current one by default; a routine may speak another)."""
+    lang = language or i18n.current()
     s = int(round(seconds))
     if s == 60:
-        return "one minute left"
+        return lang.gettext("one minute left")
     if s % 60 == 0:
-        return f"{s // 60} minutes left"
-    if s > 60 and s % 30 == 0:
-        return f"{s / 60:g} minutes left"
-    return f"{s} seconds left"
+        return lang.ngettext("{n} minute left", "{n} minutes left", s // 60).format(n=s // 60)
+    if s > 60 and s % 30 == 0:  # 1.5 minutes: a fraction counts as plural
+        return lang.ngettext("{n} minute left", "{n} minutes left", 2).format(
+            n=format_decimal(s / 60, locale=lang.locale))
+    return lang.ngettext("{n} second left", "{n} seconds left", s).format(n=s)
+
+
+def switch_sides_phrase(language: i18n.Language | None = None) -> str:
+    """What the side switch says: ``switch sides``, in ``language`` (the kiosk's by default)."""
+    return (language or i18n.current()).gettext(SWITCH_SIDES)
 
 
 class SpeechPrompts:
@@ -69,10 +86,8 @@ class SpeechPrompts:
         self.notice: str | None = None
         self.executable = shutil.which(binary)
         if self.executable is None:
-            self.notice = (
-                f"Spoken prompts are off: {binary} was not found "
-                "(install it with: sudo apt-get install espeak-ng)."
-            )
+            self.notice = _("Spoken prompts are off: {program} was not found "
+                            "(install it with: sudo apt-get install espeak-ng).").format(program=binary)
             log.warning("%s", self.notice)
 
     @property
@@ -105,7 +120,7 @@ class SpeechPrompts:
             out[key(text)] = path
         if failed:
             shown = ", ".join(f'"{t}"' for t in failed[:3]) + (" ..." if len(failed) > 3 else "")
-            self.notice = f"Some spoken prompts could not be made with espeak-ng: {shown}."
+            self.notice = _("Some spoken prompts could not be made with espeak-ng: {texts}.").format(texts=shown)
         return out
 
     def _render_one(self, text: str, path: Path) -> None:
