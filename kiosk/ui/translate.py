@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import itertools
 
+from kivy.app import App
 from kivy.lang import Observable
+from kivy.properties import ListProperty
+from kivy.uix.spinner import Spinner
 
 from kiosk import i18n
 
@@ -82,8 +85,44 @@ def follow_language(app, language: i18n.Language) -> None:
     sm = getattr(app, "sm", None)
     if sm is None:  # before the window is built: the screens are built in the new language
         return
+    chooser = sm.get_screen("settings").ids.get("language")
+    if chooser is not None:
+        chooser.show(language)
     sm.get_screen("picker").populate(app.library)
     sm.get_screen("errors").populate(app.library.error_lines())
     if app.controller.session is not None and app.controller.state == "ready":
         sm.get_screen("ready").populate(app.controller)
     app._refresh_at = 0.0
+
+
+class LanguageChoice(Spinner):
+    """Settings' language list: every language the kiosk has words for, each by its own name
+    (``English``, ``español``, ``français``); choosing one switches the screens from the next one on."""
+
+    tags = ListProperty([])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.tags = i18n.available()
+        self.values = [i18n.language(tag).name for tag in self.tags]
+        self.show(i18n.current())
+        self.bind(text=self._chosen)
+
+    def show(self, language: i18n.Language) -> None:
+        """Show ``language`` as the chosen one (the room's, or one chosen before)."""
+        base = i18n.locale_name(language.tag).split("_")[0]
+        tag = language.tag if language.tag in self.tags else base if base in self.tags else None
+        self.text = i18n.language(tag).name if tag else language.name
+
+    def _chosen(self, _spinner, name: str) -> None:
+        if name not in self.values:
+            return
+        tag = self.tags[self.values.index(name)]
+        current = i18n.current().tag
+        if tag in (current, i18n.locale_name(current).split("_")[0]):
+            return
+        app = App.get_running_app()
+        if app is not None and getattr(app, "services", None) is not None:
+            app.services.set_language(tag)
+        else:
+            i18n.use(tag)
