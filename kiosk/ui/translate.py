@@ -64,6 +64,8 @@ class Translator(Observable):
         self._observers.pop(uid, None)
 
     def _switched(self, _language) -> None:
+        if App.get_running_app() is None:  # no screens on show (before the window, or between apps)
+            return
         for uid, (_name, func, args, _kwargs) in list(self._observers.items()):
             try:
                 func(*args, None, None)  # Kivy's rule callback: evaluate the rule again
