@@ -144,3 +144,23 @@ def test_spoken_phrases_follow_the_language():
         ("queda un minuto", "quedan 1,5 minutos", "quedan 15 segundos", "cambia de lado")
     i18n.use("fr")
     assert (left_phrase(1), left_phrase(45)) == ("encore 1 seconde", "encore 45 secondes")
+
+
+def test_a_translation_that_would_break_a_screen_shows_english_instead():
+    """A clinic's own .po with a typo ({tme}, a stray brace) must not stop the kiosk."""
+    from babel.messages.catalog import Catalog
+
+    catalogue = Catalog(locale="de")
+    catalogue.add("ends {time}", "endet {tme}")
+    catalogue.add("Step {n} of {total}", "Schritt {n} von {total")
+    catalogue.add("Pause", "Pause!")
+    catalogue.add(("{n} step", "{n} steps"), ("{n} Schritt", "{count} Schritte"))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    german = i18n.Language("de", gettext.GNUTranslations(compiled))
+    assert german.gettext("ends {time}").format(time="15:05") == "ends 15:05"
+    assert german.gettext("Step {n} of {total}").format(n=1, total=3) == "Step 1 of 3"
+    assert german.gettext("Pause") == "Pause!"
+    assert german.ngettext("{n} step", "{n} steps", 1).format(n=1) == "1 Schritt"
+    assert german.ngettext("{n} step", "{n} steps", 3).format(n=3) == "3 steps"
