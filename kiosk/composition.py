@@ -298,6 +298,7 @@ def run_kiosk(options: RunOptions) -> int:
     from kiosk.ui import bootstrap
 
     config, problems = load_config(options.config)
+    i18n.use(config.language or i18n.system_language())  # the start-up notices in the room's words
     display = config.display
     choice = bootstrap.choose_window(windowed=options.windowed, size=options.size or display.size,
                                      fullscreen=display.fullscreen)

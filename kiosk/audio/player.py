@@ -123,8 +123,9 @@ class BasePlayer:
         from kiosk.paths import SOUNDS_DIR
 
         shipped = path.resolve().parent == SOUNDS_DIR.resolve()
-        hint = "run `make sounds` to rebuild the shipped cues" if shipped else "check the step's sound: entry"
-        self.problems.append(f"{path}: sound '{name}' cannot be played: {why} ({hint})")
+        hint = _("run `make sounds` to rebuild the shipped cues") if shipped else _("check the step's sound: entry")
+        self.problems.append(_("{file}: sound '{name}' cannot be played: {why} ({hint})").format(
+            file=path, name=name, why=why, hint=hint))
         log.warning("%s", self.problems[-1])
 
     def _load_one(self, name: str, path: Path) -> None:
