@@ -49,7 +49,7 @@ bench: $(STAMP) test-deps
 LOCALE := kiosk/data/locale
 translations: $(STAMP)
 	$(BIN)/pybabel --quiet extract -F babel.cfg -o $(LOCALE)/kiosk.pot --project=session-kiosk \
-		--copyright-holder="session kiosk" --sort-by-file --no-wrap .
+		--copyright-holder="session kiosk" --sort-by-file --add-location=file --no-wrap .
 	@if ls $(LOCALE)/*/LC_MESSAGES/kiosk.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel --quiet update -i $(LOCALE)/kiosk.pot -d $(LOCALE) -D kiosk --no-wrap --ignore-obsolete \
 		&& $(BIN)/pybabel compile -d $(LOCALE) -D kiosk --statistics; fi
