@@ -49,6 +49,37 @@ def untranslated(root, window, words: set[str]) -> list[str]:
     return found
 
 
+def text_width(label, text: str) -> float:
+    from kivy.core.text import Label as CoreLabel
+
+    core = CoreLabel(text=text, font_size=label.font_size, font_name=label.font_name, bold=label.bold,
+                     markup=label.markup)
+    core.refresh()
+    return core.texture.size[0]
+
+
+def cut_words(root, window, routine_words: set[str]) -> list[str]:
+    """The screens' own words that do not fit across their box: a word Kivy breaks in the middle
+    ("Commence" / "r") or a line shortened to "..." (routines' own long names may be shortened)."""
+    from kivy.uix.label import Label
+
+    found = []
+    for widget in root.walk(restrict=True):
+        if not isinstance(widget, Label) or not widget.text.strip() or not visible(widget, window):
+            continue
+        width = widget.text_size[0]
+        if not width:
+            continue
+        text = _MARKUP.sub("", widget.text)
+        for word in text.split():
+            if text_width(widget, word) > width + 1:
+                found.append(f"{type(widget).__name__}: {word!r} is broken in its {width:.0f}px box")
+        if widget.shorten and not any(w in text for w in routine_words):
+            if any(text_width(widget, line) > width + 1 for line in text.splitlines()):
+                found.append(f"{type(widget).__name__}: {text!r} is cut short in its {width:.0f}px box")
+    return found
+
+
 @pytest.mark.parametrize("lang", ["en", "es", "fr"])
 def test_every_screen_in_the_language_fits_and_has_no_english_left(kiosk, lang):
     """Spanish and French run about a quarter longer than English: the buttons, captions, the
@@ -56,12 +87,15 @@ def test_every_screen_in_the_language_fits_and_has_no_english_left(kiosk, lang):
     d = kiosk(routines=(ROUTINES_DIR, DATA / "bad"), settings={"pin": "2468", "language": lang}, size=SMALL)
     assert i18n.current().tag == lang
     words = english_words()
+    routine_words = {r.name for r in d.app.library.routines} | {
+        step.name for r in d.app.library.routines for step in r.walk()}
     seen, problems = [], []
     for name in visit_every_screen(d, SMALL):
         d.frames(3)
         d.screenshot(f"{lang}_{name}_{SMALL[0]}x{SMALL[1]}")
         problems += [f"{name}: {p}" for p in layout_problems(d.app.root, d.window)]
         problems += [f"{name}: {p}" for p in untranslated(d.app.root, d.window, words)]
+        problems += [f"{name}: {p}" for p in cut_words(d.app.root, d.window, routine_words)]
         seen.append(name)
     assert len(seen) == 11
     assert problems == [], "\n".join(problems)
