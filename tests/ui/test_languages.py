@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from kiosk import i18n
 from kiosk.paths import ROUTINES_DIR
 from tests.ui.conftest import DATA
-from tests.ui.test_layout import layout_problems, visible, visit_every_screen
+from tests.ui.test_layout import layout_problems, session_moments, visible, visit_every_screen
 
 pytestmark = pytest.mark.ui
 
@@ -98,6 +98,24 @@ def test_every_screen_in_the_language_fits_and_has_no_english_left(kiosk, lang):
         problems += [f"{name}: {p}" for p in cut_words(d.app.root, d.window, routine_words)]
         seen.append(name)
     assert len(seen) == 11
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_the_session_s_moments_in_the_language(kiosk, lang):
+    """The consent step's answers, the side-switch banner, the pause, a stopped session's summary."""
+    d = kiosk(routines=(ROUTINES_DIR,), routine="back-massage", settings={"language": lang}, size=SMALL)
+    words = english_words()
+    routine_words = {step.name for step in d.app.controller.routine.walk()} | {d.app.controller.routine.name}
+    problems, banners = [], []
+    for name in session_moments(d):
+        d.frames(3)
+        banners.append(d.ids("session").banner.text)
+        d.screenshot(f"{lang}_moment_{name}_{SMALL[0]}x{SMALL[1]}")
+        problems += [f"{name}: {p}" for p in layout_problems(d.app.root, d.window)]
+        problems += [f"{name}: {p}" for p in untranslated(d.app.root, d.window, words)]
+        problems += [f"{name}: {p}" for p in cut_words(d.app.root, d.window, routine_words)]
+    assert {"es": "Cambia al lado derecho", "fr": "Passez au côté droit"}[lang] in banners
     assert problems == [], "\n".join(problems)
 
 
