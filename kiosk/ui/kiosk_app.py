@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 from pathlib import Path
 
 from kivy.app import App
@@ -28,7 +29,7 @@ from kiosk.routines.plan import reachable
 from kiosk.ui import theme
 from kiosk.ui.readout import (
     big_readout, clock_hours, next_change_s, next_label, offset_words, pause_line, rep_label, side_shortened_note,
-    side_word, wall_time, window_text,
+    side_word, time_of_day, wall_time, window_text,
 )
 from kiosk.ui.translate import follow_language
 
@@ -340,7 +341,7 @@ class KioskApp(App):
         self.stop()
 
     def log_pedal(self, line: str) -> None:
-        stamp = time.strftime("%H:%M:%S")
+        stamp = time_of_day(datetime.now(), self.hours, seconds=True)
         self.pedal_log = ([f"{stamp}  {line}"] + list(self.pedal_log))[:12]
 
     def show_notice(self, message: str) -> None:

@@ -178,15 +178,18 @@ def wall_time(seconds_from_now: float, hours: int | None = 24, locale=None) -> s
     return time_of_day(datetime(*when[:6]), hours, locale)
 
 
-def time_of_day(when: datetime, hours: int | None = None, locale=None) -> str:
+def time_of_day(when: datetime, hours: int | None = None, locale=None, *, seconds: bool = False) -> str:
     """``when`` as the language writes a time of day: its own pattern, or on the 12 or 24 hour clock
-    a room asks for (``3:05 PM``, ``15:05``; ``15 h 05`` in French Canada)."""
+    a room asks for (``3:05 PM``, ``15:05``; ``15 h 05`` in French Canada); with its seconds
+    (``15:05:27``) for the pedal test."""
     loc = locale or i18n.current().locale
-    pattern = loc.time_formats["short"].pattern
+    skeletons = loc.datetime_skeletons
+    pattern = loc.time_formats["medium" if seconds else "short"].pattern
+    twelve, twenty_four = ("hms", "Hms") if seconds else ("hm", "Hm")
     if hours == 12 and "a" not in pattern:      # a language that writes 24 hours, on a 12 hour clock
-        pattern = loc.datetime_skeletons.get("hm", "h:mm a").pattern if "hm" in loc.datetime_skeletons else "h:mm a"
+        pattern = skeletons[twelve].pattern if twelve in skeletons else "h:mm:ss a" if seconds else "h:mm a"
     elif hours == 24 and "a" in pattern:        # a 12 hour language on a 24 hour clock
-        pattern = loc.datetime_skeletons["Hm"].pattern if "Hm" in loc.datetime_skeletons else "HH:mm"
+        pattern = skeletons[twenty_four].pattern if twenty_four in skeletons else "HH:mm:ss" if seconds else "HH:mm"
     # CLDR puts a narrow no-break space before "PM", which the screen's font may not have
     return format_time(when, pattern, locale=loc).replace("\u202f", " ")
 

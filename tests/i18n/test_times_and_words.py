@@ -96,3 +96,11 @@ def test_a_routine_s_own_rep_word_is_kept_in_its_language():
     assert readout.rep_label(snap(kind="reps", step=step, rep=None)) == "barrido: 3-4"
     plain = SimpleNamespace(rep_name=None, reps_min=3, reps_max=4)
     assert readout.rep_label(snap(kind="reps", step=plain, rep=None)) == "3-4 reps."
+
+
+@pytest.mark.parametrize("lang, hours, expected", [
+    ("en", 24, "15:05:27"), ("en", 12, "3:05:27 PM"), ("es", None, "15:05:27"), ("es", 12, "3:05:27 p. m."),
+])
+def test_the_pedal_test_stamps_each_press_on_the_same_clock(lang, hours, expected):
+    i18n.use(lang)
+    assert readout.time_of_day(AT.replace(second=27), hours, seconds=True) == expected
