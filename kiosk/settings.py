@@ -23,7 +23,6 @@ from pathlib import Path
 
 from kiosk.config import RoomConfig
 from kiosk.files import read_regular_file
-from kiosk.i18n import system_language
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ def room_values(config: RoomConfig | None) -> dict[str, object]:
     config = config or RoomConfig()
     return {"volume": config.volume, "brightness": config.display.brightness,
             "spoken_prompts": config.spoken_prompts, "practice_mode": config.practice_mode,
-            "language": config.language or system_language()}
+            "language": config.language}  # None: room.yaml leaves it to the system locale
 
 
 @dataclass(frozen=True)

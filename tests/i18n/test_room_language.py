@@ -74,3 +74,10 @@ class TestDoctor:
         assert finding.message == "language: de-AT asks for de-AT, which the kiosk has no words for: its screens show English"
         assert "set language: to one of en, es, fr in /etc/kiosk/room.yaml" in finding.fix
         assert "docs/languages.md" in finding.fix
+
+
+def test_doctor_lists_a_language_chosen_on_the_kiosk(machine):  # noqa: F811
+    machine.write("/var/lib/kiosk/settings.json", json.dumps({"language": {"value": "es", "room": None}}))
+    found = [f.message for f in findings(machine) if f.check == "settings"]
+    assert found == ["this kiosk overrides language: es here, unset (the system locale decides) in "
+                     "/etc/kiosk/room.yaml"]
