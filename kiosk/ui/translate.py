@@ -5,6 +5,9 @@ binds to a Kivy property (Kivy's ``Observable`` protocol: the rule calls :meth:`
 for the name it reads). When :func:`kiosk.i18n.use` switches the language, every such rule is
 evaluated again, so the next screen shows the new words without a restart. The strings are the
 same msgids as in Python code; ``make translations`` extracts them from the .kv files too.
+
+Words built in Python are built again by :func:`follow_language`, and :class:`LanguageChoice` is
+Settings' list of languages.
 """
 
 from __future__ import annotations
