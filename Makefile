@@ -47,9 +47,11 @@ bench: $(STAMP) test-deps
 	$(BIN)/python bench/run_all.py
 
 LOCALE := kiosk/data/locale
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 translations: $(STAMP)
-	$(BIN)/pybabel --quiet extract -F babel.cfg -o $(LOCALE)/kiosk.pot --project=session-kiosk \
-		--copyright-holder="session kiosk" --sort-by-file --add-location=file --no-wrap .
+	$(BIN)/pybabel --quiet extract -F babel.cfg -o $(LOCALE)/kiosk.pot --project=session-kiosk --version=$(VERSION) \
+		--msgid-bugs-address="the kiosk's maintainers (docs/languages.md)" --copyright-holder="session kiosk" \
+		--sort-by-file --add-location=file --no-wrap .
 	@if ls $(LOCALE)/*/LC_MESSAGES/kiosk.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel --quiet update -i $(LOCALE)/kiosk.pot -d $(LOCALE) -D kiosk --no-wrap --ignore-obsolete \
 		&& $(BIN)/pybabel compile -d $(LOCALE) -D kiosk --statistics; fi
