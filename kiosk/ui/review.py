@@ -141,6 +141,11 @@ def step_label(step) -> str:
     return step.name + (f" ({side_word(step.side)})" if step.side else "")
 
 
+def trend_label(trend) -> str:
+    """``Sweeps (right) #2``: a trend's step with its side in the kiosk's language, and its repeat."""
+    return step_label(trend) + (f" #{trend.occurrence}" if trend.occurrence > 1 else "")
+
+
 def reps_done_label(step, done: int | None) -> str:
     """``3 of 3-4 sweeps``: the reps done against the step's window (empty for other steps)."""
     if step is None or step.kind != "reps" or done is None or step.reps_min is None:
@@ -203,7 +208,7 @@ class HistoryScreen(KioskScreen):
         for trend in trends:
             values = [p.actual_s for p in trend.points]
             low, high = trend_range(trend.min_s, trend.max_s, values)
-            box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
+            box.add_widget(Factory.TrendLine(label=trend_label(trend), min_s=trend.min_s, max_s=trend.max_s,
                                              values=values, timings=[p.timing or "" for p in trend.points],
                                              positions=[place[p.session_id] for p in trend.points],
                                              low_text=fmt_clock(low), high_text=fmt_clock(high)))

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.ui
 
 SMALL = (800, 480)
 _MARKUP = re.compile(r"\[/?(?:b|i|u|s|color|size|font|sub|sup|ref|anchor)(?:=[^\]]*)?\]")
-_PARTS = re.compile(r"\n+|\s+·\s+|: ")
+_PARTS = re.compile(r"\n+|\s+·\s+|: |\s*[()]\s*")
 
 
 @pytest.fixture(autouse=True)
