@@ -3,6 +3,8 @@
 #   make test   lint (ruff, mypy on the core), then the whole test suite (installs Xvfb, Mesa, libmtdev,
 #               xdotool, espeak-ng when root)
 #   make bench  the benchmarks, side by side with their baselines
+#   make translations  the screens' words: extract them (babel.cfg) into kiosk/data/locale/kiosk.pot,
+#               bring every language's kiosk.po up to date, compile each to kiosk.mo
 #   make system-test           install, boot and recover on a real systemd in a Debian Trixie root
 #   make system-test ARCH=arm64  the Raspberry Pi architecture's install path, under emulation
 SHELL := /bin/bash
@@ -11,7 +13,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv test-deps clean sounds system-test
+.PHONY: run test lint bench venv test-deps clean sounds system-test translations
 
 $(STAMP): pyproject.toml
 	@scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
@@ -43,6 +45,16 @@ system-test: $(STAMP) test-deps
 
 bench: $(STAMP) test-deps
 	$(BIN)/python bench/run_all.py
+
+LOCALE := kiosk/data/locale
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+translations: $(STAMP)
+	$(BIN)/pybabel --quiet extract -F babel.cfg -o $(LOCALE)/kiosk.pot --project=session-kiosk --version=$(VERSION) \
+		--msgid-bugs-address="the kiosk's maintainers (docs/languages.md)" --copyright-holder="session kiosk" \
+		--sort-by-file --add-location=file --no-wrap .
+	@if ls $(LOCALE)/*/LC_MESSAGES/kiosk.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel --quiet update -i $(LOCALE)/kiosk.pot -d $(LOCALE) -D kiosk --no-wrap --ignore-obsolete \
+		&& $(BIN)/pybabel compile -d $(LOCALE) -D kiosk --statistics; fi
 
 sounds: $(STAMP)
 	$(BIN)/python scripts/make_sounds.py

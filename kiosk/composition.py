@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk import i18n
 from kiosk.config import RoomConfig
 from kiosk.controller import Controller, Library
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.listeners import OnClose
 from kiosk.paths import ROUTINES_DIR
 from kiosk.platform.datadir import writable_data_dir
@@ -117,6 +119,12 @@ class Services:
     def set_spoken(self, on: bool) -> None:
         self.settings.set("spoken_prompts", bool(on))
 
+    def set_language(self, tag: str) -> None:
+        """The screens' language chosen on the kiosk: kept like the other settings; the screens
+        switch at once and show the new words from the next screen on."""
+        self.settings.set("language", tag)
+        i18n.use(tag)
+
 
 def setup_logging() -> None:
     """Log to stderr only: under systemd that is the journal, and nothing wears the SD card."""
@@ -150,12 +158,15 @@ def build_services(options: RunOptions, *, clock: "Clock | None" = None, config:
     from kiosk.platform.backlight import Backlight
 
     config = config if config is not None else RoomConfig()
-    notices = [f"Room config: {problem} (running on the default for it)" for problem in config_problems]
+    i18n.use(config.language or i18n.system_language())  # the room's words from the first notice on
+    notices = [_("Room config: {problem} (running on the default for it)").format(problem=problem)
+               for problem in config_problems]
     library = Library.load(routine_folders(options, config))
     if data_dir is None:
         data_dir, data_notice = prepare_data_dir(options, config)
         notices[:0] = [data_notice] if data_notice else []
     settings = LocalSettings(data_dir / SETTINGS_FILE if data_dir else None, config)
+    i18n.use(str(settings.get("language") or i18n.system_language()))  # a language chosen on the kiosk wins
     backlight = Backlight.find() if fullscreen else None  # a desktop's own backlight is not ours
     return Services(controller=Controller(clock or MonotonicClock()), library=library, settings=settings,
                     keymap=KeyMap(config.keys or {}), fullscreen=fullscreen, notices=notices,
@@ -176,7 +187,7 @@ def attach_journal(services: Services, config: RoomConfig, data_dir: Path | None
     from kiosk.journal.recorder import SessionRecorder
 
     if data_dir is None:
-        services.notices.append("No data folder: sessions are not recorded and cannot resume.")
+        services.notices.append(_("No data folder: sessions are not recorded and cannot resume."))
         return
     journal = Journal.open(data_dir, room=config.room, save_every_s=config.autosave)
     if journal.notice:
@@ -201,7 +212,8 @@ def attach_audio(services: Services, config: RoomConfig, data_dir: Path | None,
     services.cue_kinds = frozenset(EVENT_CUES)
     if not player.available and player.notice:
         services.notices.append(player.notice)
-    services.notices.extend(f"Sound: {problem}" for problem in getattr(player, "problems", ()) or ())
+    services.notices.extend(_("Sound: {problem}").format(problem=problem)
+                            for problem in getattr(player, "problems", ()) or ())
     cues = services.controller.add_listener(CueListener(player))
     services.controller.add_listener(PromptLoader(
         cues, player, cache_dir=(data_dir / "speech") if data_dir else None, spoken=lambda: services.spoken,
@@ -240,7 +252,7 @@ def open_routine(services: Services, path: Path, length_s: float | None, skip) -
         services.controller.choose(routine, length_s, skip)
     except KioskError as exc:
         services.library.errors.append(exc)
-        services.notices.append(f"Could not open {path}: see the problems list")
+        services.notices.append(_("Could not open {file}: see the problems list").format(file=path))
         return
     if all(r.path != routine.path for r in services.library.routines):
         services.library.routines.append(routine)
@@ -294,6 +306,7 @@ def run_kiosk(options: RunOptions) -> int:
     from kiosk.ui import bootstrap
 
     config, problems = load_config(options.config)
+    i18n.use(config.language or i18n.system_language())  # the start-up notices in the room's words
     display = config.display
     choice = bootstrap.choose_window(windowed=options.windowed, size=options.size or display.size,
                                      fullscreen=display.fullscreen)

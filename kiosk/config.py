@@ -34,6 +34,7 @@ from kiosk.inputs.pedals import FIXED_PULL_UP, HOLD_TIME_RANGE, PedalConfig
 from kiosk.inputs.validation import header_pin
 from kiosk.journal.journal import SAVE_EVERY_S
 from kiosk.journal.resume import RESUME_MAX_AGE_S
+from kiosk.platform.datadir import data_dir_default, resolve_data_dir  # noqa: F401  (the room's data folder)
 
 #: Where the installer puts the room config; read when no path is given and it exists.
 SYSTEM_CONFIG = Path("/etc/kiosk/room.yaml")
@@ -69,6 +70,7 @@ class RoomConfig:
     spoken_prompts: bool = False
     practice_mode: bool = False
     clock: int | None = None  #: 12 or 24 hour time of day; None: as the locale writes it
+    language: str | None = None  #: BCP 47 tag of the screens' language; None: the system locale's
     display: DisplayConfig = field(default_factory=DisplayConfig)
     pedals: tuple[PedalConfig, ...] = (PedalConfig(pin=17),)
     keys: Mapping[str, Action] = field(default_factory=dict)
@@ -76,26 +78,6 @@ class RoomConfig:
     autosave: float = SAVE_EVERY_S
     #: The clinic's MQTT broker (a :class:`kiosk.clinic.config.MqttConfig`); None: no network at all.
     mqtt: MqttConfig | None = None
-
-
-def data_dir_default(environ: Mapping[str, str] | None = None) -> Path:
-    """The platform's user data folder: ``$XDG_DATA_HOME/kiosk``, else ``~/.local/share/kiosk``."""
-    env = os.environ if environ is None else environ
-    xdg = env.get("XDG_DATA_HOME", "").strip()
-    if xdg and os.path.isabs(xdg):
-        return Path(xdg) / "kiosk"
-    home = env.get("HOME", "").strip()
-    return (Path(home) if home else Path.home()) / ".local" / "share" / "kiosk"
-
-
-def resolve_data_dir(cli_value: str | os.PathLike[str] | None, config: RoomConfig | None,
-                     environ: Mapping[str, str] | None = None) -> Path:
-    """Where the journal lives: ``--data-dir``, then the config (with ``KIOSK_DATA_DIR``), then the default."""
-    if cli_value:
-        return Path(cli_value).expanduser()
-    if config is not None and config.data_dir is not None:
-        return config.data_dir
-    return data_dir_default(environ)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,6 +98,7 @@ SCALARS: dict[str, Key] = {
     "spoken_prompts": Key(V.BOOL, "Speak each step's name and instruction as it starts."),
     "practice_mode": Key(V.BOOL, "Show the teaching notes and the timing report, for students."),
     "clock": Key(V.CLOCK, "Time of day on screen: 12 (3:05 PM) or 24 (15:05); without it, as the locale writes it."),
+    "language": Key(V.LANGUAGE, "The screens' language, a BCP 47 tag (es, fr, pt-BR); without it, the locale's."),
     "resume_max_age": Key(V.duration_in(60, 7 * 24 * 3600), "A session interrupted (power cut) longer ago "
                                                             "than this is closed instead of resumed."),
     "autosave": Key(V.duration_in(1, 60), "How often a running session is saved for resume."),
@@ -328,6 +311,7 @@ _ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "KIOSK_SPOKEN_PROMPTS": _scalar("spoken_prompts"),
     "KIOSK_PRACTICE_MODE": _scalar("practice_mode"),
     "KIOSK_CLOCK": _scalar("clock"),
+    "KIOSK_LANGUAGE": _scalar("language"),
     "KIOSK_RESUME_MAX_AGE": _scalar("resume_max_age"),
     "KIOSK_ROUTINES": ("routines", lambda text: tuple(Path(p).expanduser() for p in text.split(os.pathsep) if p)),
     "KIOSK_FULLSCREEN": _display("fullscreen"),

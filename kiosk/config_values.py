@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk import i18n
 from kiosk.inputs.actions import ACTION_NAMES
 from kiosk.inputs.pedals import BOUNCE_MS_RANGE
 from kiosk.inputs.validation import parse_action, parse_pin
@@ -139,6 +140,13 @@ def _clock(raw: str) -> int:
     return int(match.group(1))
 
 
+def _language(raw: str) -> str:
+    tag = raw.strip()
+    if not i18n.valid_tag(tag):
+        raise ValueError(f'"{raw}" is not a language tag; write a BCP 47 tag such as es, fr or pt-BR')
+    return tag.replace("_", "-")
+
+
 def _audio_buffer(raw: str) -> int:
     number = int_in(AUDIO_BUFFERS[0], AUDIO_BUFFERS[-1], " frames").read(raw)
     if number not in AUDIO_BUFFERS:
@@ -165,6 +173,8 @@ FULLSCREEN = Value(_fullscreen, {"anyOf": [{"const": "auto"}, *_BOOL_SCHEMA["any
 SIZE = Value(_size, {"type": "string", "pattern": r"^\s*[0-9]{3,5}\s*[xX×]\s*[0-9]{3,5}\s*$", "examples": ["800x480"]})
 ROTATION = Value(_rotation, {"enum": list(ROTATIONS)})
 CLOCK = Value(_clock, {"anyOf": [{"enum": [12, 24]}, {"type": "string", "pattern": r"^\s*(12|24)\s*[hH]?\s*$"}]})
+LANGUAGE = Value(_language, {"type": "string", "pattern": r"^\s*[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*\s*$",
+                             "examples": ["es", "fr", "pt-BR"]})
 AUDIO_BUFFER = Value(_audio_buffer, {"enum": list(AUDIO_BUFFERS)})
 GPIO_PIN = Value(lambda raw: parse_pin(raw.strip()), {
     "anyOf": [{"type": "integer", "minimum": 2, "maximum": 27},

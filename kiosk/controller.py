@@ -13,6 +13,7 @@ from typing import Iterable, Sequence, TypeVar
 
 from kiosk.engine.budget import SteadyBudget, budget_words
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.inputs.actions import Action
 from kiosk.listeners import LISTENER_METHODS, Listener, notify
 from kiosk.routines.model import Routine
@@ -130,7 +131,7 @@ class Controller:
         from kiosk.routines.plan import reachable
 
         if self.routine is None:
-            return "Choose a routine first"
+            return _("Choose a routine first")
         skip = self.skip if skip is None else tuple(skip)
         length_s = self.length_s if length_s is None else length_s
         if length_s is None:
@@ -141,7 +142,7 @@ class Controller:
                 length_s = min(max(length_s, low), high)
             self.choose(self.routine, length_s, skip)
         except PlanError:
-            return "Leaving out every part leaves nothing to run: keep at least one"
+            return _("Leaving out every part leaves nothing to run: keep at least one")
         return ""
 
     def adopt(self, session) -> None:

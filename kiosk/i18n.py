@@ -15,8 +15,10 @@ add a listener), and tests, the CLI and the engine's neighbours can use it witho
 from __future__ import annotations
 
 import gettext as _gettext
+import logging
 import os
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +27,8 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from kiosk.paths import PACKAGE_DIR
+
+log = logging.getLogger(__name__)
 
 DOMAIN = "kiosk"
 LOCALE_DIR = PACKAGE_DIR / "data" / "locale"
@@ -131,13 +135,36 @@ class Language:
                 or type(self.translations) is not _gettext.NullTranslations)
 
     def gettext(self, message: str) -> str:
-        return self.translations.gettext(message)
+        return _checked(self.translations.gettext(message), message)
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
-        return self.translations.ngettext(singular, plural, count)
+        return _checked(self.translations.ngettext(singular, plural, count), singular if count == 1 else plural,
+                        singular, plural)
 
     def pgettext(self, context: str, message: str) -> str:
-        return self.translations.pgettext(context, message)
+        return _checked(self.translations.pgettext(context, message), message)
+
+
+@lru_cache(maxsize=4096)
+def _checked(translated: str, english: str, *originals: str) -> str:
+    """``translated``, or ``english`` when the translation would break the screen: a ``{name}`` the
+    English does not give it, or a stray brace (a clinic's own .po with a typo must not stop the kiosk)."""
+    if translated == english or "{" not in translated and "}" not in translated:
+        return translated
+    try:
+        given = set().union(*(_fields(text) for text in (originals or (english,))))
+        if _fields(translated) <= given:
+            return translated
+    except ValueError:
+        pass
+    log.warning("translation %r of %r names what the English does not give it; showing English", translated, english)
+    return english
+
+
+def _fields(text: str) -> set[str]:
+    """The ``{names}`` a str.format text uses (ValueError for a stray brace)."""
+    return {name.split(".")[0].split("[")[0] for _lit, name, _spec, _conv in string.Formatter().parse(text)
+            if name is not None}
 
 
 @lru_cache(maxsize=None)

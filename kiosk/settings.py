@@ -1,4 +1,4 @@
-"""What a therapist changes on the kiosk itself (volume, brightness, spoken prompts, practice mode).
+"""What a therapist changes on the kiosk itself (volume, brightness, spoken prompts, practice mode, language).
 
 The room config (``room.yaml``) is the clinic's; these few values may be changed on the kiosk's
 Settings screen and are kept in ``settings.json`` in the data folder. The rule a clinic can
@@ -27,7 +27,7 @@ from kiosk.files import read_regular_file
 log = logging.getLogger(__name__)
 
 #: The settings a therapist may change on the kiosk, in the order the Settings screen shows them.
-KIOSK_SETTINGS = ("volume", "brightness", "spoken_prompts", "practice_mode")
+KIOSK_SETTINGS = ("volume", "brightness", "spoken_prompts", "practice_mode", "language")
 FILENAME = "settings.json"
 #: A settings file is a few hundred bytes; anything much larger is not one.
 MAX_BYTES = 64 * 1024
@@ -37,7 +37,8 @@ def room_values(config: RoomConfig | None) -> dict[str, object]:
     """What the room config says for each kiosk setting (its defaults without a config)."""
     config = config or RoomConfig()
     return {"volume": config.volume, "brightness": config.display.brightness,
-            "spoken_prompts": config.spoken_prompts, "practice_mode": config.practice_mode}
+            "spoken_prompts": config.spoken_prompts, "practice_mode": config.practice_mode,
+            "language": config.language}  # None: room.yaml leaves it to the system locale
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,8 @@ BAD = [
     ("audio_buffer: 600\n", 1, 15, "600 is not a buffer size the mixer takes; write 256, 512, 1024", "audio_buffer", 512),
     ("audio_buffer: 64\n", 1, 15, "64 is out of range; write one from 256 to 8192 frames", "audio_buffer", 512),
     ("audio_buffer: big\n", 1, 15, "not a whole number", "audio_buffer", 512),
+    ("language: Español!\n", 1, 11, '"Español!" is not a language tag; write a BCP 47 tag such as es, fr or pt-BR',
+     "language", None),
 ]
 
 

@@ -103,7 +103,7 @@ class TestSameKeys:
                         "gestures": {"tap": "advance", "hold": "toggle_pause", "double_tap": "back",
                                      "long_hold": "extend"}}],
             "keys": {f"F{n}": "back" for n in range(13, 25)},
-            "resume_max_age": "2h", "autosave": "2s", "clock": 12, "audio_buffer": 1024,
+            "resume_max_age": "2h", "autosave": "2s", "clock": 12, "audio_buffer": 1024, "language": "pt-BR",
             "mqtt": {"broker": "desk-pc.local:1883", "username": "room-2", "password_file": "secret",
                      "tls": {"ca": "ca.pem", "cert": "cert.pem", "key": "key.pem"}, "room_id": "room-2",
                      "discovery": "yes", "prefix": "clinic/kiosk", "keepalive": 30},

@@ -18,7 +18,7 @@ class Room:
         self.yaml = tmp_path / "room.yaml"
         self.settings = tmp_path / "data" / "settings.json"
         self.settings.parent.mkdir()
-        self.write("volume: 40\ndisplay: {brightness: 80}\nspoken_prompts: false\npractice_mode: false\n")
+        self.write("volume: 40\ndisplay: {brightness: 80}\nspoken_prompts: false\npractice_mode: false\nlanguage: fr\n")
 
     def write(self, text: str) -> None:
         self.yaml.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -59,7 +59,7 @@ def writes(monkeypatch) -> list[str]:
 class TestPrecedence:
     def test_a_fresh_kiosk_runs_on_the_room_values(self, room):
         settings = room.start()
-        assert [settings.get(k) for k in KIOSK_SETTINGS] == [40, 80, False, False]
+        assert [settings.get(k) for k in KIOSK_SETTINGS] == [40, 80, False, False, "fr"]
         assert settings.overrides() == [] and not room.settings.exists()
 
     def test_a_value_changed_on_the_kiosk_wins_over_room_yaml_after_a_restart(self, room):

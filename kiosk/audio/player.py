@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Mapping, Protocol, runtime_checkable
 
 from kiosk.audio import sdlmixer
+from kiosk.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,9 @@ class BasePlayer:
         from kiosk.paths import SOUNDS_DIR
 
         shipped = path.resolve().parent == SOUNDS_DIR.resolve()
-        hint = "run `make sounds` to rebuild the shipped cues" if shipped else "check the step's sound: entry"
-        self.problems.append(f"{path}: sound '{name}' cannot be played: {why} ({hint})")
+        hint = _("run `make sounds` to rebuild the shipped cues") if shipped else _("check the step's sound: entry")
+        self.problems.append(_("{file}: sound '{name}' cannot be played: {why} ({hint})").format(
+            file=path, name=name, why=why, hint=hint))
         log.warning("%s", self.problems[-1])
 
     def _load_one(self, name: str, path: Path) -> None:
@@ -191,17 +193,18 @@ def open_player(
     no audio device (or ``backend="off"``). Never raises."""
     settings = dict(volume=volume, muted=muted, enabled=enabled)
     if backend == "off":
-        return SilentPlayer("Sound is off in the room settings.", **settings)
+        return SilentPlayer(_("Sound is off in the room settings."), **settings)
     try:
         sdlmixer.require_device()
         player = KivyCuePlayer(buffer_frames=buffer_frames, **settings)
         sdlmixer.require_open()
         return player
     except sdlmixer.NoAudioError as exc:
-        notice = f"No sound: {exc}. The session runs on and the screen flashes for each cue."
+        notice = _("No sound: {why}. The session runs on and the screen flashes for each cue.").format(why=exc)
     except Exception as exc:  # a broken audio stack must not stop a session
         log.exception("audio player failed to start")
-        notice = f"No sound: the audio player failed to start ({exc}). The screen flashes for each cue."
+        notice = _("No sound: the audio player failed to start ({why}). The screen flashes for each cue.").format(
+            why=exc)
     log.warning("%s", notice)
     return SilentPlayer(notice, **settings)
 

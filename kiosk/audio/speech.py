@@ -33,6 +33,8 @@ from babel.numbers import format_decimal
 from kiosk import i18n
 from kiosk.audio.voices import ENGLISH, SOFT, VoiceChoice, Voices
 
+from kiosk.i18n import _
+
 log = logging.getLogger(__name__)
 
 DEFAULT_VOICE = ENGLISH + SOFT  # espeak-ng's English with a softer female variant
@@ -178,10 +180,8 @@ class SpeechPrompts:
         self.executable = shutil.which(binary)
         self.voices = Voices(self.executable or binary)
         if self.executable is None:
-            self.notice = (
-                f"Spoken prompts are off: {binary} was not found "
-                "(install it with: sudo apt-get install espeak-ng)."
-            )
+            self.notice = _("Spoken prompts are off: {program} was not found "
+                            "(install it with: sudo apt-get install espeak-ng).").format(program=binary)
             log.warning("%s", self.notice)
 
     @property
@@ -228,7 +228,7 @@ class SpeechPrompts:
             out[line.key] = path
         if failed:
             shown = ", ".join(f'"{t}"' for t in failed[:3]) + (" ..." if len(failed) > 3 else "")
-            self.notice = f"Some spoken prompts could not be made with espeak-ng: {shown}."
+            self.notice = _("Some spoken prompts could not be made with espeak-ng: {texts}.").format(texts=shown)
         return out
 
     def command(self, voice: str) -> list[str]:

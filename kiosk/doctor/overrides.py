@@ -31,4 +31,6 @@ def check_settings(ctx: Context) -> list[Finding]:
 def _show(value: object) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
+    if value is None:
+        return "unset (the system locale decides)"
     return str(value)

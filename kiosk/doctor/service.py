@@ -17,7 +17,7 @@ def check_config(ctx: Context) -> list[Finding]:
                 f"edit {problem.path}" + (f" at line {problem.line}" if problem.line else "")
                 + "; until then the kiosk uses the default for this value")
         for problem in ctx.config_problems
-    ] + _check_default_routine(ctx) + _check_home(ctx)
+    ] + _check_default_routine(ctx) + _check_home(ctx) + _check_language(ctx)
     return found or [Finding("config", OK, f"{where}: no problems")]
 
 
@@ -47,6 +47,23 @@ def _check_default_routine(ctx: Context) -> list[Finding]:
     return [Finding("config", FAIL, f"default_length {fmt_clock(config.default_length)} is out of reach for "
                     f"{routine.name} (it plans {fmt_clock(low)} to {fmt_clock(high)})",
                     f"{edit}: set default_length within that range, or leave it out")]
+
+
+def _check_language(ctx: Context) -> list[Finding]:
+    """The screens' language (the room's ``language:``, else the kiosk's locale) has the kiosk's words."""
+    from kiosk import i18n
+
+    tag = ctx.config.language
+    source = "language: " + (tag or "")
+    if not tag:
+        env = {name: ctx.env(name) or "" for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+        tag, source = i18n.system_language(env), "the system locale"
+    if i18n.language(tag).translated:
+        return []
+    shipped = ", ".join(i18n.available())
+    return [Finding("config", WARN, f"{source} asks for {tag}, which the kiosk has no words for: its screens "
+                    "show English", f"set language: to one of {shipped} in {ctx.config.path or 'the room config'}, "
+                    f"or add {tag} (docs/languages.md: copy a .po file, translate it, make translations)")]
 
 
 def _check_home(ctx: Context) -> list[Finding]:

@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 
 from kiosk.errors import HardwareError
+from kiosk.i18n import N_, _
 from kiosk.inputs.actions import Action
 from kiosk.inputs.gestures import (
     DEFAULT_BOUNCE_MS,
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 
 NO_GPIO_HINT = "the keyboard still works (to try the pedal logic without one: GPIOZERO_PIN_FACTORY=mock)"
 #: What the screen says when there is no GPIO (the log keeps the details): what still works.
-NO_GPIO_NOTICE = "Foot switch not found: the keyboard, USB pedals and the touch screen still work"
+NO_GPIO_NOTICE = N_("Foot switch not found: the keyboard, USB pedals and the touch screen still work")
 
 
 def _pin_label(pin: int | str) -> str:
@@ -266,11 +267,12 @@ def open_pedals(
         except HardwareError as exc:
             log.warning("%s", exc)
             if str(exc).startswith("no GPIO here"):
-                notices.append(NO_GPIO_NOTICE)
+                notices.append(_(NO_GPIO_NOTICE))
                 break
             notices.append(str(exc))
         except ValueError as exc:  # a value the room config check let through
-            notices.append(f"pedal {number} on {_pin_label(config.pin)} is not used: {exc}; fix the room config")
+            notices.append(_("pedal {number} on {pin} is not used: {why}; fix the room config").format(
+                number=number, pin=_pin_label(config.pin), why=exc))
             log.warning("%s", notices[-1])
     return switches, notices
 

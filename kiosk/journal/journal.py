@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from kiosk.engine.events import Event, Paused, SessionFinished, StepEnded, StepStarted
 from kiosk.errors import KioskError
+from kiosk.i18n import _, ngettext
 from kiosk.journal import reports, schema, store, timeframe
 from kiosk.journal.resume import (
     RESUME_MAX_AGE_S, LiveSession, ResumeInfo, ResumeMixin, file_hash, session_elapsed,
@@ -122,8 +123,9 @@ class Journal(ResumeMixin):
                     raise
                 kept = store.move_aside(path)
                 log.error("journal %s is damaged (%s); kept as %s, starting a new one", path, exc, kept)
-                notice = (f"The session history file was damaged; it was kept as {kept.name} in {data_dir} "
-                          "and a new one started. Sessions are recorded again.")
+                notice = _("The session history file was damaged; it was kept as {file} in {folder} "
+                           "and a new one started. Sessions are recorded again.").format(file=kept.name,
+                                                                                          folder=data_dir)
                 next_id, ready = _prepare(path, connect)
         except (OSError, sqlite3.Error, KioskError) as exc:
             log.warning("journal %s unusable: %s", path, exc)
@@ -167,19 +169,21 @@ class Journal(ResumeMixin):
         self.notice = store.describe_failure(exc, self.path.parent)
 
     def _caught_up(self, count: int) -> None:
-        self.notice = (f"Session history caught up: the {count} record{'s' if count != 1 else ''} "
-                       "that waited are written.")
+        self.notice = ngettext("Session history caught up: the {n} record that waited is written.",
+                               "Session history caught up: the {n} records that waited are written.",
+                               count).format(n=count)
 
     def status(self) -> str:
         """One line for the screen: whether recording keeps up, and how many records wait if not."""
         if self._writer is None:
-            return self.notice or "Session history is off."
+            return self.notice or _("Session history is off.")
         stuck, waiting = self._writer.stuck, self._writer.waiting
         if stuck is not None and waiting:
-            why = "disk full" if store.is_full(stuck) else (
-                "journal locked by another program" if "locked" in str(stuck).lower() else str(stuck))
-            return f"Recording paused: {why}, {waiting} record{'s' if waiting != 1 else ''} waiting."
-        return "Recording: caught up."
+            why = _("disk full") if store.is_full(stuck) else (
+                _("journal locked by another program") if "locked" in str(stuck).lower() else str(stuck))
+            return ngettext("Recording paused: {why}, {n} record waiting.",
+                            "Recording paused: {why}, {n} records waiting.", waiting).format(why=why, n=waiting)
+        return _("Recording: caught up.")
 
     @property
     def lost(self) -> int:
@@ -215,7 +219,8 @@ class Journal(ResumeMixin):
                 os.fsync(out.fileno())
             part.replace(target)
         except OSError as exc:
-            self.notice = f"Could not export the history to {target}: {exc.strerror or exc}."
+            self.notice = _("Could not export the history to {file}: {why}.").format(file=target,
+                                                                                       why=exc.strerror or exc)
             part.unlink(missing_ok=True)
             return -1
         return rows
@@ -232,7 +237,7 @@ class Journal(ResumeMixin):
                 conn.close()
         except (sqlite3.Error, KioskError) as exc:
             log.warning("journal read failed: %s", exc)
-            self.notice = self.notice or f"Session history cannot be read: {exc}"
+            self.notice = self.notice or _("Session history cannot be read: {why}").format(why=exc)
             return empty
 
     # --- recording --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from kiosk.i18n import _
 from kiosk.journal.resume import RESUME_MAX_AGE_S
 from kiosk.listeners import Listener
 
@@ -83,13 +84,14 @@ class SessionRecorder(Listener):
             return None
         session = self.journal.restore(info, self.controller.clock)
         if session is None:
-            return Resumption(None, f"An interrupted session of {info.routine} could not be continued.")
+            return Resumption(None, _("An interrupted session of {routine} could not be continued.")
+                              .format(routine=info.routine))
         self.controller.adopt(session)
         self.session_id = info.session_id
         snap = session.snapshot()
-        where = f"at {snap.name}" if snap.name else ""
+        where = _("at {step}").format(step=snap.name) if snap.name else ""
         left = f"{snap.step_remaining_s:.3f} s left" if snap.step_remaining_s is not None else "waiting"
         log.info("resuming session %s of %s %s (step %s, %s), paused", info.session_id, info.routine, where,
                  (snap.index + 1) if snap.index is not None else "-", left)
-        return Resumption(session, f"{info.routine} was interrupted {where}; it is paused where it was. "
-                                   "Tap the pedal to go on.")
+        return Resumption(session, _("{routine} was interrupted {where}; it is paused where it was. "
+                                     "Tap the pedal to go on.").format(routine=info.routine, where=where))

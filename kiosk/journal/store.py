@@ -13,6 +13,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.i18n import _
 from kiosk.journal import schema
 
 FILENAME = "kiosk.sqlite3"
@@ -79,16 +80,16 @@ def describe_failure(exc: BaseException, where: Path | str) -> str:
     os_code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
     sql_code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF if isinstance(exc, sqlite3.Error) else None
     if os_code == errno.ENOSPC or sql_code == 13 or "disk is full" in text:  # 13: SQLITE_FULL
-        return (f"Session history paused: the disk holding {where} is full. The session goes on; "
-                "free some space to record again.")
+        return _("Session history paused: the disk holding {folder} is full. The session goes on; "
+                 "free some space to record again.").format(folder=where)
     if sql_code in (5, 6) or "locked" in text:  # SQLITE_BUSY, SQLITE_LOCKED
-        return (f"Session history waiting: another program holds the journal in {where}. The session "
-                "goes on and its records are written as soon as the lock is released.")
+        return _("Session history waiting: another program holds the journal in {folder}. The session "
+                 "goes on and its records are written as soon as the lock is released.").format(folder=where)
     if os_code in (errno.EROFS, errno.EACCES, errno.EPERM) or sql_code == 8 or \
             "readonly" in text or "read-only" in text or "permission" in text:  # 8: SQLITE_READONLY
-        return (f"Session history is off: {where} cannot be written (read-only). The session goes on; "
-                "set a writable data_dir in the room config.")
-    return f"Session history is off: {where}: {exc}. The session goes on."
+        return _("Session history is off: {folder} cannot be written (read-only). The session goes on; "
+                 "set a writable data_dir in the room config.").format(folder=where)
+    return _("Session history is off: {folder}: {why}. The session goes on.").format(folder=where, why=exc)
 
 
 def is_full(exc: BaseException) -> bool:

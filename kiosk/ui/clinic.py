@@ -15,6 +15,7 @@ from kivy.properties import StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
+from kiosk.i18n import _
 from kiosk.ui import theme
 
 
@@ -55,7 +56,7 @@ class DeskBanner(ButtonBehavior, Label):
         self.message = message.text if message is not None else ""
 
     def _layout(self, *_args) -> None:
-        self.text = ("Front desk:  " + self.message) if self.message else ""
+        self.text = (_("Front desk:") + "  " + self.message) if self.message else ""
         self.text_size = (self.width - dp(24), None)
         self.height = (self.font_size * 1.9) if self.message else 0
         self.opacity = 1 if self.message else 0
@@ -87,4 +88,4 @@ class ClinicStatus(Label):
 
     def _read(self, _dt) -> None:
         clinic = _clinic()
-        self.text = f"Clinic network: {clinic.link.status}" if clinic is not None else ""
+        self.text = _("Clinic network: {status}").format(status=clinic.link.status) if clinic is not None else ""

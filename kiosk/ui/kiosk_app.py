@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 from pathlib import Path
 
 from kivy.app import App
@@ -21,13 +22,16 @@ from kivy.lang import Builder
 from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, NumericProperty,
                              ObjectProperty, StringProperty)
 
+from kiosk import i18n
+from kiosk.i18n import _
 from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.ui import theme
 from kiosk.ui.readout import (
-    big_readout, locale_hours, next_change_s, next_label, pause_line, rep_label, side_shortened_note, wall_time,
-    window_text,
+    big_readout, clock_hours, next_change_s, next_label, offset_words, pause_line, rep_label, side_shortened_note,
+    side_word, time_of_day, wall_time, window_text,
 )
+from kiosk.ui.translate import follow_language
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).with_name("kv")
@@ -81,8 +85,9 @@ class KioskApp(App):
         self.title = "Session kiosk"
         self.practice = bool(services.settings.get("practice_mode", False))
         self.room_name = services.config.room
-        #: The room's clock for the time of day: 12 or 24 hour (the locale's when the room says nothing).
-        self.hours = services.config.clock or locale_hours()
+        #: The room's clock for the time of day: 12 or 24 hour, None: as the kiosk's language writes it.
+        self.hours = clock_hours(services.config.clock, i18n.current().tag, i18n.system_language())
+        self._forget_language = i18n.add_listener(lambda language: follow_language(self, language))
         self._frame_event = None
         self._deadline_event = None
         self._armed_for: float | None = None
@@ -134,6 +139,7 @@ class KioskApp(App):
             if event is not None:
                 event.cancel()
         self.controller.close()  # every listener lets go: the journal, the pedals, systemd
+        self._forget_language()
 
     def _on_request_close(self, *_args, **_kwargs):
         # A full-screen kiosk is left only through the settings PIN.
@@ -204,8 +210,8 @@ class KioskApp(App):
         self.state = snap.state
         self.paused = snap.state == "paused"
         self.step_name = snap.name or ""
-        self.step_of = f"Step {snap.number} of {snap.total_steps}" if snap.number is not None else ""
-        self.side_text = (snap.side or "").upper()
+        self.step_of = _("Step {n} of {total}").format(n=snap.number, total=snap.total_steps) if snap.number else ""
+        self.side_text = side_word(snap.side).upper()
         self.side_color = theme.LEFT if snap.side == "left" else theme.RIGHT
         self.rep_text = rep_label(snap)
         self.say = snap.say or ""
@@ -217,8 +223,9 @@ class KioskApp(App):
         scale = max(snap.projected_end_s or 0.0, snap.target_end_s or 0.0, 1.0)
         self.session_progress = round(min(1.0, snap.session_elapsed_s / scale), 3)
         self.target_marker = round(snap.target_end_s / scale, 3) if snap.target_end_s else -1.0
-        self.ends_text = "ends " + wall_time(snap.projected_end_s - snap.session_elapsed_s, self.hours)
-        self.offset_text = snap.offset_label or ""
+        ends = wall_time(snap.projected_end_s - snap.session_elapsed_s, self.hours)
+        self.ends_text = _("ends {time}").format(time=ends)
+        self.offset_text = offset_words(snap.over_s) if snap.offset_label else ""
         if snap.over_s is None or snap.offset_label == "on time":
             self.offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
         else:
@@ -334,7 +341,7 @@ class KioskApp(App):
         self.stop()
 
     def log_pedal(self, line: str) -> None:
-        stamp = time.strftime("%H:%M:%S")
+        stamp = time_of_day(datetime.now(), self.hours, seconds=True)
         self.pedal_log = ([f"{stamp}  {line}"] + list(self.pedal_log))[:12]
 
     def show_notice(self, message: str) -> None:

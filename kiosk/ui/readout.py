@@ -5,8 +5,14 @@ from __future__ import annotations
 import locale
 import math
 import time
+from datetime import datetime
 
-from kiosk.routines.durations import fmt_clock, fmt_countdown
+from babel.dates import format_time
+
+from kiosk import i18n
+from kiosk.engine.budget import ON_TIME_S
+from kiosk.i18n import _, ngettext
+from kiosk.routines.durations import fmt_clock, fmt_countdown, fmt_window
 from kiosk.ui import theme
 
 #: The session screen is refreshed at least this often ("ends 15:42", the offset, the bars).
@@ -33,12 +39,15 @@ def rep_label(snap) -> str:
     if snap.kind != "reps" or snap.step is None:
         return ""
     step = snap.step
-    noun = getattr(step, "rep_name", None) or "rep"
+    named = getattr(step, "rep_name", None)
+    noun = named or _("rep")
     low, high = step.reps_min, step.reps_max
     target = str(low) if low == high else f"{low}-{high}"
     if snap.rep:
-        return f"{noun} {snap.rep} of {target}"
-    return f"{target} {noun}s"
+        return _("{noun} {rep} of {target}").format(noun=noun, rep=snap.rep, target=target)
+    if named:  # the routine's own word, in the routine's language
+        return _("{target} {noun}s").format(target=target, noun=named)
+    return ngettext("{target} rep", "{target} reps", high).format(target=target)
 
 
 def big_readout(snap) -> tuple[str, str, tuple]:
@@ -50,15 +59,15 @@ def big_readout(snap) -> tuple[str, str, tuple]:
     a window it does not have.
     """
     if snap.state == "finished":
-        return "0:00", "finished", theme.TEXT_DIM
+        return "0:00", _("finished"), theme.TEXT_DIM
     remaining = snap.step_remaining_s
     if remaining is not None and not snap.waiting and remaining > 0:
-        caption = "remaining"
+        caption = _("remaining")
         if snap.min_reached and not snap.max_reached:
-            caption = "remaining · window reached"
+            caption = _("remaining") + " · " + _("window reached")
         return fmt_countdown(remaining), caption, theme.TEXT
     elapsed = snap.step_elapsed_s or 0.0
-    return fmt_clock(elapsed), "elapsed · " + waiting_hint(snap), theme.ACCENT
+    return fmt_clock(elapsed), _("elapsed") + " · " + waiting_hint(snap), theme.ACCENT
 
 
 def has_window(snap) -> bool:
@@ -69,31 +78,38 @@ def has_window(snap) -> bool:
 
 def waiting_hint(snap) -> str:
     """What a step that waits for the pedal asks for: judged by its window, else by its estimate."""
+    return " · ".join(_waiting_parts(snap))
+
+
+def _waiting_parts(snap) -> list[str]:
+    """The hint in its parts: where the step stands (if anything), then what to do."""
     if has_window(snap):
         if snap.max_reached:
-            return "past the window · tap when done"
+            return [_("past the window"), _("tap when done")]
         if snap.min_reached:
-            return "window reached · tap when done"
-        return "tap the pedal when done"
+            return [_("window reached"), _("tap when done")]
+        return [_("tap the pedal when done")]
     planned = snap.step_planned_s or 0.0
     if planned <= 0:
-        return "tap when done"
+        return [_("tap when done")]
     if (snap.step_elapsed_s or 0.0) >= planned:
-        return f"past the estimate of {fmt_clock(planned)} · tap when done"
-    return f"about {fmt_clock(planned)} planned · tap when done"
+        return [_("past the estimate of {time}").format(time=fmt_clock(planned)), _("tap when done")]
+    return [_("about {time} planned").format(time=fmt_clock(planned)), _("tap when done")]
 
 
 def pause_line(snap) -> str:
     """The paused step and where it stood, for the pause overlay (the same words as the session)."""
     if snap is None or snap.step is None:
         return ""
-    text, caption, _ = big_readout(snap)
-    name = snap.name + (f" ({snap.side})" if snap.side else "")
+    text, _caption, colour = big_readout(snap)
+    name = snap.name + (f" ({side_word(snap.side)})" if snap.side else "")
     reps = rep_label(snap)
     name += f"  ·  {reps}" if reps else ""
-    if caption.startswith("elapsed · "):
-        return f"{name}  ·  {text} elapsed  ·  {waiting_hint(snap).split(' · tap')[0]}"
-    return f"{name}  ·  {text} {caption.split(' ·')[0]}"
+    if colour == theme.ACCENT:  # counting up: the step waits for the pedal
+        return f"{name}  ·  " + _("{time} elapsed").format(time=text) + "  ·  " + _waiting_parts(snap)[0]
+    if snap.state == "finished":
+        return f"{name}  ·  {text} " + _("finished")
+    return f"{name}  ·  " + _("{time} remaining").format(time=text)
 
 
 def window_text(step) -> str:
@@ -103,30 +119,90 @@ def window_text(step) -> str:
     low, high = step.min_s, step.max_s
     if low % 60 == 0 and high % 60 == 0:
         span = f"{int(low // 60)}" if low == high else f"{int(low // 60)}-{int(high // 60)}"
-        return f"window {span} min"
-    return "window " + (fmt_clock(low) if low == high else f"{fmt_clock(low)}-{fmt_clock(high)}")
+        return _("window {span} min").format(span=span)
+    span = fmt_clock(low) if low == high else f"{fmt_clock(low)}-{fmt_clock(high)}"
+    return _("window {span}").format(span=span)
+
+
+def window_words(step) -> str:
+    """A step's window on the ready screen's plan: ``5-6m``, ``3-4 reps every 10s``, ``until advance``."""
+    if step.kind == "timed":
+        return fmt_window(step.min_s, step.max_s)
+    if step.kind == "reps":
+        count = str(step.reps_min) if step.reps_min == step.reps_max else f"{step.reps_min}-{step.reps_max}"
+        label = ngettext("{count} rep", "{count} reps", step.reps_max).format(count=count)
+        if step.pace_s is not None:
+            label = _("{reps} every {pace}").format(reps=label, pace=fmt_window(step.pace_s, step.pace_s))
+        return label
+    return _("until advance")
 
 
 def next_label(snap, steps) -> str:
     """``Next: Sweeps (right)``: the next step, with its side so a switch is never a surprise."""
     if snap.next_name is None or snap.next_index is None:
-        return "Last step"
+        return _("Last step")
     side = steps[snap.next_index].side if snap.next_index < len(steps) else None
-    return f"Next: {snap.next_name}" + (f" ({side})" if side else "")
+    return _("Next: {step}").format(step=snap.next_name + (f" ({side_word(side)})" if side else ""))
+
+
+def side_word(side: str | None) -> str:
+    """``left`` / ``right`` in the kiosk's language (a routine's sides are always these two words)."""
+    return {"left": _("left"), "right": _("right")}.get(side or "", side or "")
+
+
+def offset_words(over_s: float | None) -> str:
+    """The budget readout in the kiosk's language: ``on time``, ``0:42 early`` or ``1:20 behind``."""
+    if over_s is None:
+        return ""
+    if abs(over_s) < ON_TIME_S:
+        return _("on time")
+    words = _("{time} behind") if over_s > 0 else _("{time} early")
+    return words.format(time=fmt_clock(abs(over_s)))
 
 
 def side_shortened_note(event) -> str:
     """What the screen says when the booking cannot give the second side what the first got."""
-    side = f"The {event.side} side" if event.side else "The second side"
-    return f"{side} gets {fmt_clock(event.short_s)} less than the first: the booking cannot fit more"
+    short = fmt_clock(event.short_s)
+    if event.side == "left":
+        return _("The left side gets {time} less than the first: the booking cannot fit more").format(time=short)
+    if event.side == "right":
+        return _("The right side gets {time} less than the first: the booking cannot fit more").format(time=short)
+    return _("The second side gets {time} less than the first: the booking cannot fit more").format(time=short)
 
 
-def wall_time(seconds_from_now: float, hours: int = 24) -> str:
-    """The time of day ``seconds_from_now`` on a 12 hour (``3:05 PM``) or 24 hour (``15:05``) clock."""
+def wall_time(seconds_from_now: float, hours: int | None = 24, locale=None) -> str:
+    """The time of day ``seconds_from_now``, written as the kiosk's language writes it (CLDR, via
+    Babel) on a 12 hour (``3:05 PM``) or 24 hour (``15:05``) clock; ``hours`` None: the language's
+    own choice. ``locale`` defaults to the current language's."""
     when = time.localtime(time.time() + max(0.0, seconds_from_now))
-    if hours == 12:
-        return f"{(when.tm_hour + 11) % 12 + 1}:{when.tm_min:02d} {'AM' if when.tm_hour < 12 else 'PM'}"
-    return f"{when.tm_hour:02d}:{when.tm_min:02d}"
+    return time_of_day(datetime(*when[:6]), hours, locale)
+
+
+def time_of_day(when: datetime, hours: int | None = None, locale=None, *, seconds: bool = False) -> str:
+    """``when`` as the language writes a time of day: its own pattern, or on the 12 or 24 hour clock
+    a room asks for (``3:05 PM``, ``15:05``; ``15 h 05`` in French Canada); with its seconds
+    (``15:05:27``) for the pedal test."""
+    loc = locale or i18n.current().locale
+    skeletons = loc.datetime_skeletons
+    pattern = loc.time_formats["medium" if seconds else "short"].pattern
+    twelve, twenty_four = ("hms", "Hms") if seconds else ("hm", "Hm")
+    if hours == 12 and "a" not in pattern:      # a language that writes 24 hours, on a 12 hour clock
+        pattern = skeletons[twelve].pattern if twelve in skeletons else "h:mm:ss a" if seconds else "h:mm a"
+    elif hours == 24 and "a" in pattern:        # a 12 hour language on a 24 hour clock
+        pattern = skeletons[twenty_four].pattern if twenty_four in skeletons else "HH:mm:ss" if seconds else "HH:mm"
+    # CLDR puts a narrow no-break space before "PM", which the screen's font may not have
+    return format_time(when, pattern, locale=loc).replace("\u202f", " ")
+
+
+def clock_hours(room_clock: int | None, language: str, system_language: str) -> int | None:
+    """The clock the screen writes the time of day on: the room's ``clock:`` when it says; else the
+    system locale's own (LC_TIME) while the kiosk speaks the system's language; else None, the
+    kiosk's language's own way (CLDR)."""
+    if room_clock:
+        return room_clock
+    if i18n.locale_name(language).split("_")[0] == i18n.locale_name(system_language).split("_")[0]:
+        return locale_hours()
+    return None
 
 
 def locale_hours() -> int:
@@ -146,6 +222,6 @@ def locale_hours() -> int:
     return 12 if any(code in written for code in ("%I", "%l", "%p", "%r")) else 24
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 step``, ``3 steps``: a count with its noun, never "1 steps"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def step_count(count: int) -> str:
+    """``1 step``, ``3 steps``: never "1 steps", in each language's plural forms."""
+    return ngettext("{n} step", "{n} steps", count).format(n=count)

@@ -7,16 +7,21 @@ pedal or a touch means while they are shown.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
+from babel.dates import format_date
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.properties import NumericProperty, StringProperty
 from kivy.utils import escape_markup
 
+from kiosk import i18n
+from kiosk.i18n import N_, _, ngettext
 from kiosk.inputs.actions import Action
 from kiosk.routines.durations import fmt_clock, fmt_offset
 from kiosk.routines.plan import make_plan
 from kiosk.ui import theme
+from kiosk.ui.readout import side_word, time_of_day
 from kiosk.ui.screens import KioskScreen
 from kiosk.ui.widgets import trend_range
 
@@ -45,10 +50,10 @@ class SummaryScreen(KioskScreen):
         number = {s.index: n for n, s in enumerate(kept, 1)}
         reached = max((r.index for r in records), default=-1)
         stopped = session.data.finish_how == "stopped"
-        where = "Session done"
+        where = _("Session done")
         if stopped:
-            where = (f"Stopped after step {number.get(reached, 0)} of {len(kept)}" if records
-                     else "Stopped before the first step")
+            where = (_("Stopped after step {n} of {total}").format(n=number.get(reached, 0), total=len(kept))
+                     if records else _("Stopped before the first step"))
         by_index = {s.index: s for s in controller.plan.steps}
         missed = [step_label(s) for s in kept if s.index > reached] if stopped else []
         self.show(f"{where}  ·  {controller.routine.name}",
@@ -57,9 +62,12 @@ class SummaryScreen(KioskScreen):
         snap = controller.snapshot()
         planned_total = controller.plan.total_s
         took = snap.session_elapsed_s if snap else sum(r.actual_s for r in records)
-        paused = f" · paused {fmt_clock(snap.paused_s)}" if snap and snap.paused_s >= 1 else ""
-        self.totals = (f"Planned {fmt_clock(planned_total)} · took {fmt_clock(took)} "
-                       f"({fmt_offset(took - planned_total)}){paused}")
+        paused = (" · " + _("paused {time}").format(time=fmt_clock(snap.paused_s))
+                  if snap and snap.paused_s >= 1 else "")
+        offset = fmt_offset(took - planned_total)
+        self.totals = _("Planned {planned} · took {took} ({offset})").format(
+            planned=fmt_clock(planned_total), took=fmt_clock(took),
+            offset=_("on time") if offset == "on time" else offset) + paused
 
     def show_past(self, row, library) -> None:
         """A recorded session's summary, opened again from the history (reps against the windows
@@ -73,16 +81,20 @@ class SummaryScreen(KioskScreen):
                 steps = {}
         stopped = row.status != "finished"
         done = len({r.index for r in row.steps})
-        where = "Session done"
+        where = _("Session done")
         if stopped:
-            where = f"{row.status.capitalize()} after {done} step{'' if done == 1 else 's'}"
-        when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
+            where = (ngettext("Stopped after {n} step", "Stopped after {n} steps", done) if row.status == "stopped"
+                     else ngettext("Interrupted after {n} step", "Interrupted after {n} steps", done)
+                     if row.status == "interrupted"
+                     else f"{row.status.capitalize()} after {done} step{'' if done == 1 else 's'}").format(n=done)
+        when = day_and_time(row.started_at)
         self.show(f"{where}  ·  {row.routine}  ·  {when}",
                   [(r, reps_done_label(steps.get((r.name, r.side)), r.reps)) for r in row.steps],
                   stopped=stopped, missed=[])
         length = fmt_clock(row.length_s) if row.length_s is not None else "-"
-        booked = f"Booked {fmt_clock(row.target_s)} · " if row.target_s else ""
-        self.totals = f"{booked}took {length} · in steps {fmt_clock(row.active_s)}"
+        booked = _("Booked {time}").format(time=fmt_clock(row.target_s)) + " · " if row.target_s else ""
+        self.totals = booked + _("took {length} · in steps {active}").format(length=length,
+                                                                            active=fmt_clock(row.active_s))
 
     def show(self, title: str, runs, *, stopped: bool, missed) -> None:
         """Chart each run of a step (its record and its reps) and list ``missed`` steps, from the top.
@@ -101,15 +113,17 @@ class SummaryScreen(KioskScreen):
                                                min_s=r.min_s, max_s=r.max_s, planned_s=r.planned_s,
                                                actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
             if r.timing == "early":
-                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
+                remarks.append(_("{step}: {time}, short of {low}").format(
+                    step=label, time=fmt_clock(r.actual_s), low=fmt_clock(r.min_s)))
             elif r.timing == "late":
-                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
+                remarks.append(_("{step}: {time}, past {high}").format(
+                    step=label, time=fmt_clock(r.actual_s), high=fmt_clock(r.max_s)))
         if not remarks:
-            text = "Every step done stayed within its window." if stopped else "All steps within their windows."
+            text = _("Every step done stayed within its window.") if stopped else _("All steps within their windows.")
         else:
-            text = "Outside their windows:\n" + "\n".join(remarks)
+            text = _("Outside their windows:") + "\n" + "\n".join(remarks)
         if missed:
-            text += f"\n\nNot reached ({len(missed)}):\n" + "\n".join(missed)
+            text += "\n\n" + _("Not reached ({n}):").format(n=len(missed)) + "\n" + "\n".join(missed)
         self.remarks = text
         self.ids.scroll.scroll_y = 1  # open at the top, whatever the last summary scrolled to
         self.shown_at = time.monotonic()
@@ -124,7 +138,12 @@ class SummaryScreen(KioskScreen):
 
 def step_label(step) -> str:
     """``Sweeps (right)``: a step's name with its side."""
-    return step.name + (f" ({step.side})" if step.side else "")
+    return step.name + (f" ({side_word(step.side)})" if step.side else "")
+
+
+def trend_label(trend) -> str:
+    """``Sweeps (right) #2``: a trend's step with its side in the kiosk's language, and its repeat."""
+    return step_label(trend) + (f" #{trend.occurrence}" if trend.occurrence > 1 else "")
 
 
 def reps_done_label(step, done: int | None) -> str:
@@ -132,8 +151,11 @@ def reps_done_label(step, done: int | None) -> str:
     if step is None or step.kind != "reps" or done is None or step.reps_min is None:
         return ""
     window = str(step.reps_min) if step.reps_min == step.reps_max else f"{step.reps_min}-{step.reps_max}"
-    noun = getattr(step, "rep_name", None) or "rep"
-    return f"{done} of {window} {noun}s"
+    named = getattr(step, "rep_name", None)
+    if named:  # the routine's own word, in the routine's language
+        return _("{done} of {window} {noun}s").format(done=done, window=window, noun=named)
+    return ngettext("{done} of {window} rep", "{done} of {window} reps", step.reps_max).format(done=done,
+                                                                                                 window=window)
 
 
 class HistoryScreen(KioskScreen):
@@ -150,17 +172,18 @@ class HistoryScreen(KioskScreen):
         box.clear_widgets()
         dim = theme.markup_hex(theme.TEXT_DIM)
         for row in sessions:
-            when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
+            when = day_and_time(row.started_at)
             length = fmt_clock(row.length_s) if row.length_s is not None else "-"
             count = len(row.steps)
-            text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
-                    f"{count} step{'' if count == 1 else 's'}[/color]")
+            steps = ngettext("{n} step", "{n} steps", count).format(n=count)
+            text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {status_word(row.status)} · "
+                    f"{length} · {steps}[/color]")
             entry = Factory.HistoryEntry()
             entry.text = text  # what the session's row says, for whoever reads the list
             button = Factory.HistoryRow(text=text, selected=row.routine == routine)
             button.bind(on_release=lambda _w, name=row.routine: self.populate(journal, name),
                         height=entry.setter("height"))
-            summary = Factory.TapButton(text="Summary", size_hint_x=0.3, color=theme.TEXT_DIM,
+            summary = Factory.TapButton(text=_("Summary"), size_hint_x=0.3, color=theme.TEXT_DIM,
                                         font_size=button.font_size)
             summary.bind(on_release=lambda _w, r=row: self.open_summary(r))
             entry.add_widget(button)
@@ -171,11 +194,11 @@ class HistoryScreen(KioskScreen):
             if box.children:
                 box.children[-1].children[-1].selected = True
         trends = journal.trends(routine, limit=20) if (journal is not None and routine) else []
-        self.trend_title = (f"{routine} · its last finished sessions"
-                            if trends else "No sessions recorded yet." if not sessions
-                            else f"{routine}: no finished session yet" if routine else "")
+        self.trend_title = (_("{routine} · its last finished sessions").format(routine=routine)
+                            if trends else _("No sessions recorded yet.") if not sessions
+                            else _("{routine}: no finished session yet").format(routine=routine) if routine else "")
         starts = sorted({p.started_at for t in trends for p in t.points})
-        self.axis_from = self._day(starts[0]) + " (oldest)" if starts else ""
+        self.axis_from = _("{day} (oldest)").format(day=self._day(starts[0])) if starts else ""
         self.axis_to = self._day(starts[-1]) if starts else ""
         # One time axis for every row: a session sits at the same place in each step's row.
         order = sorted({p.session_id for t in trends for p in t.points})
@@ -185,7 +208,7 @@ class HistoryScreen(KioskScreen):
         for trend in trends:
             values = [p.actual_s for p in trend.points]
             low, high = trend_range(trend.min_s, trend.max_s, values)
-            box.add_widget(Factory.TrendLine(label=trend.label, min_s=trend.min_s, max_s=trend.max_s,
+            box.add_widget(Factory.TrendLine(label=trend_label(trend), min_s=trend.min_s, max_s=trend.max_s,
                                              values=values, timings=[p.timing or "" for p in trend.points],
                                              positions=[place[p.session_id] for p in trend.points],
                                              low_text=fmt_clock(low), high_text=fmt_clock(high)))
@@ -197,4 +220,24 @@ class HistoryScreen(KioskScreen):
 
     @staticmethod
     def _day(ms: int) -> str:
-        return time.strftime("%d %b", time.localtime(ms / 1000.0))
+        return day_month(ms)
+
+
+def day_month(ms: int) -> str:
+    """``02 Dec``: a day as the kiosk's language writes it short (``02 dic``, ``02 déc.``)."""
+    return format_date(datetime.fromtimestamp(ms / 1000.0), "dd MMM", locale=i18n.current().locale)
+
+
+def day_and_time(ms: int) -> str:
+    """``02 Dec 15:05``: when a recorded session began, in the kiosk's language."""
+    app = App.get_running_app()
+    return day_month(ms) + " " + time_of_day(datetime.fromtimestamp(ms / 1000.0), getattr(app, "hours", 24))
+
+
+#: A recorded session's status as the history list shows it.
+STATUS_WORDS = {"finished": N_("finished"), "stopped": N_("stopped"), "interrupted": N_("interrupted"),
+                "running": N_("running"), "paused": N_("paused")}
+
+
+def status_word(status: str) -> str:
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status

@@ -20,11 +20,12 @@ from kivy.uix.screenmanager import Screen
 from kivy.utils import escape_markup
 
 from kiosk.controller import length_choices
+from kiosk.i18n import N_, _
 from kiosk.inputs.actions import Action
 from kiosk.inputs.keys import key_name
 from kiosk.routines.durations import fmt_clock, fmt_human
 from kiosk.ui import theme
-from kiosk.ui.readout import plural
+from kiosk.ui.readout import side_word, step_count, window_words
 
 
 class KioskRoot(FloatLayout):
@@ -126,7 +127,7 @@ def tile_text(routine) -> str:
     dim = theme.markup_hex(theme.TEXT_DIM)
     faint = theme.markup_hex(theme.ACCENT)
     return (f"[b]{escape_markup(routine.name)}[/b]\n[color={dim}]{escape_markup(summary)}[/color]\n"
-            f"[color={faint}]{length} · {plural(count, 'step')}[/color]")
+            f"[color={faint}]{length} · {step_count(count)}[/color]")
 
 
 class ReadyScreen(KioskScreen):
@@ -159,17 +160,18 @@ class ReadyScreen(KioskScreen):
         skips.clear_widgets()
         for tag in routine.optional_tags:
             left_out = tag in controller.skip
-            button = Factory.ChoiceButton(text=f"Leave out: {tag}" if not left_out else f"Left out: {tag}",
-                                          selected=left_out)
+            words = _("Leave out: {part}") if not left_out else _("Left out: {part}")
+            button = Factory.ChoiceButton(text=words.format(part=tag), selected=left_out)
             button.bind(on_release=lambda _w, t=tag: self._toggle_skip(t))
             skips.add_widget(button)
         plan = controller.plan
-        self.total_text = f"{fmt_human(plan.total_s)} in {plural(len(plan.steps), 'step')}"
+        self.total_text = _("{length} in {steps}").format(length=fmt_human(plan.total_s),
+                                                          steps=step_count(len(plan.steps)))
         rows = self.ids.rows
         rows.clear_widgets()
         for step in plan.steps:
-            side = f"  ({step.side})" if step.side else ""
-            window = step.window_label if step.kind != "manual" else "until you tap"
+            side = f"  ({side_word(step.side)})" if step.side else ""
+            window = window_words(step) if step.kind != "manual" else _("until you tap")
             rows.add_widget(Factory.PlanRow(start=fmt_clock(step.start_s), name=step.name + side,
                                             window=window, planned=fmt_clock(step.planned_s)))
 
@@ -220,7 +222,9 @@ class SessionScreen(KioskScreen):
         client, not the screen, and glances up when its cue sounds."""
         for e in events:
             if e.kind == "side_switched":
-                self.banner_text = f"Switch to the {e.side} side"
+                self.banner_text = (_("Switch to the left side") if e.side == "left"
+                                    else _("Switch to the right side") if e.side == "right"
+                                    else _("Switch to the {side} side").format(side=e.side))
                 self.banner_color = theme.LEFT if e.side == "left" else theme.RIGHT
                 self.banner_until = now + self.BANNER_S
             elif e.kind == "session_finished":
@@ -255,8 +259,8 @@ class SessionScreen(KioskScreen):
         row.clear_widgets()
         app = App.get_running_app()
         for tag in tags:
-            button = Factory.HoldButton(text=f"Leave out: {tag}", hold_s=0.8, font_size=row.height * 0.4,
-                                        color=theme.TEXT_DIM)
+            button = Factory.HoldButton(text=_("Leave out: {part}").format(part=tag), hold_s=0.8,
+                                        font_size=row.height * 0.4, color=theme.TEXT_DIM)
             button.bind(on_activate=lambda _w, t=tag: app.leave_out(t))
             row.add_widget(button)
 
@@ -265,23 +269,24 @@ class ErrorsScreen(KioskScreen):
     text = StringProperty("")
 
     def populate(self, lines) -> None:
-        self.text = "\n\n".join(lines) if lines else "Every routine file loaded."
+        self.text = "\n\n".join(lines) if lines else _("Every routine file loaded.")
 
 
 class PinScreen(KioskScreen):
     entered = StringProperty("")
-    message = StringProperty("Enter the room PIN")
+    message = StringProperty("")
     reminder = StringProperty("")
     next_screen = StringProperty("settings")
 
     def reset(self, next_screen: str = "settings") -> None:
         self.entered = ""
-        self.message = "Enter the room PIN"
+        self.message = _("Enter the room PIN")
         self.next_screen = next_screen
         config = App.get_running_app().services.config
-        where = config.path or "the room config"
+        where = config.path or _("the room config")
         self.reminder = ("" if config.pin else
-                         f"This room still has the default PIN 0000: set pin: in {where} to keep settings private.")
+                         _("This room still has the default PIN 0000: set pin: in {file} to keep settings "
+                           "private.").format(file=where))
 
     def press(self, digit: str) -> None:
         if digit == "<":
@@ -294,7 +299,7 @@ class PinScreen(KioskScreen):
                 App.get_running_app()._go(self.next_screen)
             else:
                 self.entered = ""
-                self.message = "Wrong PIN, try again"
+                self.message = _("Wrong PIN, try again")
 
     def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
         """Digits 0-9 type the PIN (the keypad's; other scripts' digits never match), Backspace takes
@@ -319,14 +324,15 @@ class SettingsScreen(KioskScreen):
     def on_action(self, action: Action, source: str) -> None:
         """Nothing moves here: a touch's action is listed (keys and foot switches list themselves)."""
         if source not in ("pedal", "key"):
-            App.get_running_app().log_pedal(input_line(source, action))
+            App.get_running_app().log_pedal(input_line(_(SOURCE_WORDS[source]) if source in SOURCE_WORDS
+                                                       else source, action))
 
     def on_key(self, key: int, codepoint: str | None, scancode: int | None = None) -> bool:
         """List every key as it goes down, mapped or not (F13 on a new pedal), once per press."""
         if key not in self._held:
             self._held.add(key)
             app = App.get_running_app()
-            app.log_pedal(input_line(f"key {key_label(key, scancode, codepoint)}",
+            app.log_pedal(input_line(_("key {name}").format(name=key_label(key, scancode, codepoint)),
                                      app.services.keymap.action_for(key, scancode)))
         return True
 
@@ -335,15 +341,19 @@ class SettingsScreen(KioskScreen):
 
 
 #: What each action does, in the pedal test's words.
-ACTION_WORDS = {Action.ADVANCE: "next step", Action.BACK: "back a step", Action.TOGGLE_PAUSE: "pause / resume",
-                Action.EXTEND: "+1 min"}
-_KEY_WORDS = {"pagedown": "Page Down", "pageup": "Page Up", "spacebar": "Space", "numpadenter": "Keypad Enter",
-              "numpadadd": "Keypad +", "enter": "Enter", "escape": "Escape"}
+ACTION_WORDS = {Action.ADVANCE: N_("next step"), Action.BACK: N_("back a step"),
+                Action.TOGGLE_PAUSE: N_("pause / resume"), Action.EXTEND: N_("+1 min")}
+_KEY_WORDS = {"pagedown": N_("Page Down"), "pageup": N_("Page Up"), "spacebar": N_("Space"),
+              "numpadenter": N_("Keypad Enter"), "numpadadd": N_("Keypad +"), "enter": N_("Enter"),
+              "escape": N_("Escape")}
+#: The pedal test's word for where a press came from ("pedal" / "touch" come from the inputs).
+SOURCE_WORDS = {"pedal": N_("pedal"), "touch": N_("touch"), "key": N_("key")}
 
 
 def input_line(what: str, action: Action | None) -> str:
     """``key F13 -> nothing (not mapped)``: one line of the pedal test."""
-    return f"{what:<22} -> {ACTION_WORDS.get(action, 'nothing (not mapped)') if action else 'nothing (not mapped)'}"
+    words = _(ACTION_WORDS[action]) if action in ACTION_WORDS else _("nothing (not mapped)")
+    return f"{what:<22} -> {words}"
 
 
 def key_label(key: int, scancode: int | None, codepoint: str | None) -> str:
@@ -352,9 +362,9 @@ def key_label(key: int, scancode: int | None, codepoint: str | None) -> str:
     if name is None:
         name = next((n for n, code in Keyboard.keycodes.items() if code == key), None)
     if name is None:
-        return codepoint if codepoint and codepoint.isprintable() else f"code {key}"
+        return codepoint if codepoint and codepoint.isprintable() else _("code {number}").format(number=key)
     if name in _KEY_WORDS:
-        return _KEY_WORDS[name]
+        return _(_KEY_WORDS[name])
     if name[0] == "f" and name[1:].isdigit():
         return name.upper()
     return name if len(name) == 1 else name.capitalize()

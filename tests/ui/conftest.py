@@ -16,6 +16,8 @@ SIZES = [(800, 480), (1024, 600), (1280, 720), (1920, 1080)]
 # Kivy key codes and SDL scancodes of the keys the tests press.
 KEYS = {"space": (32, 44), "p": (112, 19), "plus": (43, 87), "left": (276, 80), "right": (275, 79),
         "escape": (27, 41), "pagedown": (281, 78), "e": (101, 8)}
+#: What the kiosk factory's ``settings`` put in the room config rather than in the kiosk's settings.
+ROOM_ONLY = ("room", "pin", "exit_chord", "language")
 
 
 @pytest.fixture(scope="session")
@@ -125,12 +127,12 @@ def kiosk(kivy_window, tmp_path):
                              length=length, skip=tuple(skip), data_dir=tmp_path / "data")
         clock = FakeClock(1000.0)
         # The room's name, PIN and exit chord come from the room config; the rest are kiosk settings.
-        room = RoomConfig(**{k: v for k, v in (settings or {}).items() if k in ("room", "pin", "exit_chord")})
+        room = RoomConfig(**{k: v for k, v in (settings or {}).items() if k in ROOM_ONLY})
         services = build_services(options, clock=clock, config=room)
         attach_journal(services, room, tmp_path / "data")
         open_start(services, options, room)
         for key, value in (settings or {}).items():
-            if key not in ("room", "pin", "exit_chord"):
+            if key not in ROOM_ONLY:
                 services.settings.set(key, value)
         Window.size = size
         app = KioskApp(services)

@@ -221,7 +221,7 @@ def session_moments(d):
     for _ in range(20):
         d.wait(1.5)
         d.key("space")
-        if d.app.side_text == "RIGHT":
+        if d.app.controller.snapshot().side == "right":  # the engine's side, whatever the language
             break
     yield "switch"
     d.key("p")
