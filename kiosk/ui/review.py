@@ -11,12 +11,11 @@ import time
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.properties import NumericProperty, StringProperty
-from kivy.utils import escape_markup
 
 from kiosk.inputs.actions import Action
 from kiosk.routines.durations import fmt_clock, fmt_offset
 from kiosk.routines.plan import make_plan
-from kiosk.ui import theme
+from kiosk.ui import scripttext, theme
 from kiosk.ui.screens import KioskScreen
 from kiosk.ui.widgets import trend_range
 
@@ -153,7 +152,7 @@ class HistoryScreen(KioskScreen):
             when = time.strftime("%d %b %H:%M", time.localtime(row.started_at / 1000.0))
             length = fmt_clock(row.length_s) if row.length_s is not None else "-"
             count = len(row.steps)
-            text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
+            text = (f"[b]{scripttext.markup(row.routine)}[/b]\n[color={dim}]{when} · {row.status} · {length} · "
                     f"{count} step{'' if count == 1 else 's'}[/color]")
             entry = Factory.HistoryEntry()
             entry.text = text  # what the session's row says, for whoever reads the list

@@ -17,13 +17,12 @@ from kivy.metrics import dp
 from kivy.properties import ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
-from kivy.utils import escape_markup
 
 from kiosk.controller import length_choices
 from kiosk.inputs.actions import Action
 from kiosk.inputs.keys import key_name
 from kiosk.routines.durations import fmt_clock, fmt_human
-from kiosk.ui import theme
+from kiosk.ui import scripts, scripttext, theme
 from kiosk.ui.readout import plural
 
 
@@ -55,6 +54,8 @@ class PickerScreen(KioskScreen):
         grid.clear_widgets()
         for i, routine in enumerate(self.routines):
             tile = Factory.RoutineTile(text=tile_text(routine))
+            if scripts.is_rtl(routine.name):
+                tile.halign = "right"  # a right-to-left name starts at the tile's right edge
             tile.bind(on_press=lambda _w, n=i: self.highlight(n),
                       on_release=lambda _w, r=routine: App.get_running_app().choose(r),
                       texture_size=self.line_up)
@@ -125,7 +126,7 @@ def tile_text(routine) -> str:
     summary = routine.summary or ""
     dim = theme.markup_hex(theme.TEXT_DIM)
     faint = theme.markup_hex(theme.ACCENT)
-    return (f"[b]{escape_markup(routine.name)}[/b]\n[color={dim}]{escape_markup(summary)}[/color]\n"
+    return (f"[b]{scripttext.markup(routine.name)}[/b]\n[color={dim}]{scripttext.markup(summary)}[/color]\n"
             f"[color={faint}]{length} · {plural(count, 'step')}[/color]")
 
 
