@@ -8,6 +8,7 @@ import time
 
 from kiosk.routines.durations import fmt_clock, fmt_countdown
 from kiosk.ui import theme
+from kiosk.ui.scripts import quoted
 
 #: The session screen is refreshed at least this often ("ends 15:42", the offset, the bars).
 REFRESH_MAX_S = 1.0
@@ -88,7 +89,7 @@ def pause_line(snap) -> str:
     if snap is None or snap.step is None:
         return ""
     text, caption, _ = big_readout(snap)
-    name = snap.name + (f" ({snap.side})" if snap.side else "")
+    name = quoted(snap.name + (f" ({snap.side})" if snap.side else ""))  # the time stays after a Hebrew name
     reps = rep_label(snap)
     name += f"  ·  {reps}" if reps else ""
     if caption.startswith("elapsed · "):

@@ -17,6 +17,7 @@ from kiosk.routines.durations import fmt_clock, fmt_offset
 from kiosk.routines.plan import make_plan
 from kiosk.ui import scripttext, theme
 from kiosk.ui.screens import KioskScreen
+from kiosk.ui.scripts import quoted
 from kiosk.ui.widgets import trend_range
 
 
@@ -100,9 +101,9 @@ class SummaryScreen(KioskScreen):
                                                min_s=r.min_s, max_s=r.max_s, planned_s=r.planned_s,
                                                actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
             if r.timing == "early":
-                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
+                remarks.append(f"{quoted(label)}: {fmt_clock(r.actual_s)}, short of {fmt_clock(r.min_s)}")
             elif r.timing == "late":
-                remarks.append(f"{label}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
+                remarks.append(f"{quoted(label)}: {fmt_clock(r.actual_s)}, past {fmt_clock(r.max_s)}")
         if not remarks:
             text = "Every step done stayed within its window." if stopped else "All steps within their windows."
         else:

@@ -104,6 +104,10 @@ _SPANS.sort(key=lambda span: span[0])
 _STARTS = [span[0] for span in _SPANS]
 #: Characters that belong to the run before them whatever their block: joiners, variation selectors.
 _CLINGING = {"\u200c", "\u200d", "\ufe0e", "\ufe0f"}
+#: Bidi marks steer the reordering and are then dropped (Roboto has no glyph for them); embeddings
+#: and isolates are dropped before it (python-bidi's algorithm predates isolates).
+_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")
+_EMBEDDINGS = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def script_of(ch: str) -> Script | None:
@@ -131,6 +135,13 @@ def is_rtl(text: str) -> bool:
         if kind == "L":
             return False
     return False
+
+
+def quoted(name: str) -> str:
+    """A name to quote in a sentence of the screen's own, ended by a left-to-right mark when it holds
+    right-to-left letters: "<name>: 0:42" then keeps the time after the name, where bidi alone would
+    carry it to the name's other side. Any other name is returned as it is."""
+    return name + "\u200e" if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name) else name
 
 
 def escape(text: str) -> str:
@@ -228,20 +239,23 @@ class Shown:
 Measure = Callable[[Sequence[tuple[Fonts | None, str]]], float]
 
 
-def display(text: str, book: FontBook, *, width: float | None = None, measure: Measure | None = None) -> Shown:
+def display(text: str, book: FontBook, *, width: float | None = None, measure: Measure | None = None,
+            base: str | None = None) -> Shown:
     """Turn routine text into a Label's text, markup, alignment and shaping script.
 
     Text Roboto draws entirely comes back unchanged. With ``width`` and ``measure``, a paragraph
     holding right-to-left text is broken into lines that fit ``width`` in reading order first, and
-    each line is then reordered, so a two-line caution reads from its top right.
+    each line is then reordered, so a two-line caution reads from its top right. ``base`` ("L" or
+    "R") fixes the paragraph's direction, for a sentence of the screen's own words that quotes a
+    step's name ("<name>: 0:42, short of 1:00"); by default its first strong letter decides.
     """
     if not needs_help(text):
         return Shown(text)
-    rtl = is_rtl(text)
+    rtl = base == "R" if base else is_rtl(text)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         if width and measure and any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in paragraph):
-            lines.extend(_wrap(paragraph, width, lambda line: measure(_runs(_visual(line), book))))
+            lines.extend(_wrap(paragraph, width, lambda line: measure(_runs(_visual(line, base), book))))
         else:
             lines.append(paragraph)
     used: dict[str, Fonts] = {}
@@ -250,7 +264,7 @@ def display(text: str, book: FontBook, *, width: float | None = None, measure: M
     out = []
     for line in lines:
         parts = []
-        for fonts, run in _runs(_visual(line), book):
+        for fonts, run in _runs(_visual(line, base), book):
             if fonts is None:
                 parts.append(escape(run))
             else:
@@ -269,7 +283,7 @@ def display(text: str, book: FontBook, *, width: float | None = None, measure: M
                  fonts=tuple(used.values()))
 
 
-def _visual(line: str) -> str:
+def _visual(line: str, base: str | None = None) -> str:
     """One line in the order it is drawn, left to right: Arabic joined, right-to-left runs reversed."""
     if not any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in line):
         return line
@@ -281,7 +295,13 @@ def _visual(line: str) -> str:
     # which the Rust one it also ships leaves to the renderer, and SDL2_ttf does not do.
     from bidi.algorithm import get_display
 
-    return get_display(line)
+    line = line.translate(_EMBEDDINGS)
+    try:
+        visual = get_display(line, base_dir=base)
+    except Exception:  # text it cannot order is shown as written rather than stopping the screen
+        log.warning("could not reorder right-to-left text %r", line, exc_info=True)
+        visual = line
+    return visual.translate(_MARKS)
 
 
 def _runs(line: str, book: FontBook) -> list[tuple[Fonts | None, str]]:

@@ -17,6 +17,7 @@ import logging
 from kivy.app import App
 from kivy.core.text import Label as CoreLabel
 from kivy.core.text import LabelBase
+from kivy.core.text.markup import MarkupLabel as CoreMarkupLabel
 from kivy.properties import BooleanProperty
 from kivy.uix.label import Label
 
@@ -30,10 +31,11 @@ _registered: set[str] = set()
 _told: set[str] = set()
 
 
-def show(text: str, *, width: float | None = None, measure: scripts.Measure | None = None) -> scripts.Shown:
+def show(text: str, *, width: float | None = None, measure: scripts.Measure | None = None,
+         base: str | None = None) -> scripts.Shown:
     """:func:`kiosk.ui.scripts.display` with the fonts it names registered with Kivy, and the room
     told once about a script it has no font for."""
-    shown = scripts.display(text, BOOK, width=width, measure=measure)
+    shown = scripts.display(text, BOOK, width=width, measure=measure, base=base)
     for fonts in shown.fonts:
         if fonts.name not in _registered:
             LabelBase.register(fonts.name, fonts.regular, fn_bold=fonts.bold or fonts.regular)
@@ -54,73 +56,113 @@ def markup(text: str) -> str:
     return shown.text if shown.markup else scripts.escape(text)
 
 
+class _OneBaseline(CoreMarkupLabel):
+    """Kivy's markup label with the runs of a line on one baseline.
+
+    Kivy places a shorter run (lh - wh) / 1.25 below the line's top, a guess that holds for one
+    font in several sizes; Noto Sans Arabic's tall ascent then lifted an Arabic name a third of a
+    line above the English words around it. Here each run goes where its font's ascent puts its
+    baseline level with the tallest run's.
+    """
+
+    def render_lines(self, lines, options, render_text, y, size):
+        own = self.options
+        shifts = []
+        for line in lines:
+            words = [w for w in line.words if len(w.text)]
+            ascents = []
+            for word in words:
+                self.options = word.options
+                ascents.append(self.get_ascent())
+            top = max(ascents, default=0)
+            for word, ascent in zip(words, ascents):
+                kivy_drop = (line.h - word.options["line_height"] * word.lh) / 1.25
+                shifts.append((top - ascent) - kivy_drop)
+        self.options = own
+        pending = iter(shifts)
+
+        def on_baseline(text, x, y):
+            render_text(text, x, y + next(pending, 0))
+
+        return super().render_lines(lines, options, on_baseline, y, size)
+
+
 class ScriptLabel(Label):
     """A Label that shows routine text in any script (see the module's docstring).
 
-    ``halign`` and ``shorten_from`` as the .kv sets them are kept and mirrored while the text is
-    right-to-left: "left" becomes "right", so a Hebrew step name starts at the right edge.
+    Its properties stay as the .kv and the app set them (``text`` is the routine's own text, in
+    reading order); only what Kivy draws changes: the display text, its fonts, HarfBuzz's script,
+    and ``halign`` / ``shorten_from`` mirrored while the text reads right to left ("left" becomes
+    "right", so a Hebrew step name starts at the right edge). A label whose sentence is the
+    screen's own (a summary remark quoting a step) sets ``base_direction: "ltr"``: a Hebrew name
+    then sits in an English sentence that still reads from the left.
     """
 
     #: True while the text shown reads right to left.
     rtl = BooleanProperty(False)
 
     def __init__(self, **kwargs):
-        self._source = ""
-        self._shown: str | None = None
-        self._own = {"halign": "auto", "shorten_from": "center"}  # Label's defaults, until the .kv sets them
-        self._setting = False
+        self._shown = scripts.Shown("")
         super().__init__(**kwargs)
-        self.fbind("text_size", self._reshow)
-        self.fbind("font_size", self._reshow)
+        for name in ("text_size", "font_size", "base_direction", "shorten"):
+            self.fbind(name, self._reshow)
 
-    def on_text(self, _label, value: str) -> None:
-        if self._setting or value == self._shown:
+    def _display(self, text: str) -> scripts.Shown:
+        if not scripts.needs_help(text):
+            return scripts.Shown(text)
+        width = None if self.shorten else (self.text_size[0] or None)  # a shortened line never wraps
+        return show(text, width=width, measure=self._measure if width else None,
+                    base={"ltr": "L", "rtl": "R"}.get(self.base_direction or ""))
+
+    def _create_label(self):
+        """The core label Kivy draws with: :class:`_OneBaseline` for text in other scripts,
+        otherwise the one any Label would use."""
+        self._shown = self._display(self.text)
+        wanted = _OneBaseline if self._shown.markup else CoreMarkupLabel if self.markup else CoreLabel
+        if type(self._label) is not wanted:
+            options = {name: getattr(self, name) for name in self._font_properties}
+            options["usersize"] = self.text_size
+            if self.disabled:
+                options["color"], options["outline_color"] = self.disabled_color, self.disabled_outline_color
+            self._label = wanted(**options)
+        self._push()
+
+    def _trigger_texture_update(self, name=None, source=None, value=None):
+        if source and name == "text":
+            shown = self._display(value)
+            if shown.markup != self._shown.markup:
+                self._create_label()   # Latin after Hebrew, or the other way: another core label
+            else:
+                self._shown = shown
+                self._push()
+            self._trigger_texture()
             return
-        self._source = value
-        self._apply()
-
-    def on_halign(self, _label, value: str) -> None:
-        if not self._setting:
-            self._own["halign"] = value
-            self._mirror()
-
-    def on_shorten_from(self, _label, value: str) -> None:
-        if not self._setting:
-            self._own["shorten_from"] = value
-            self._mirror()
+        super()._trigger_texture_update(name, source, value)
+        if source and name in ("halign", "shorten_from", "font_script_name") and self._shown.markup:
+            self._push()
 
     def _reshow(self, *_args) -> None:
-        if self.rtl and self.text_size[0] and not self.shorten:
-            self._apply()
+        if self._shown.markup:
+            self._shown = self._display(self.text)
+            self._push()
+            self._trigger_texture()
 
-    def _apply(self) -> None:
-        source = self._source
-        if not scripts.needs_help(source):
-            shown = scripts.Shown(source)
-        else:
-            width = None if self.shorten else (self.text_size[0] or None)  # a shortened line never wraps
-            shown = show(source, width=width, measure=self._measure if width else None)
-        self._setting = True
-        try:
-            self.markup = shown.markup
-            self.font_script_name = shown.script
-            self.rtl = shown.rtl
-            self._shown = shown.text
-            self.text = shown.text
-        finally:
-            self._setting = False
-        self._mirror()
-
-    def _mirror(self) -> None:
-        halign, shorten_from = self._own["halign"], self._own["shorten_from"]
-        if self.rtl:
+    def _push(self) -> None:
+        """Hand the core label the display text, its shaping script and the mirrored alignment."""
+        shown, options = self._shown, self._label.options
+        self._label.text = shown.text
+        if not shown.markup:
+            options["font_script_name"] = self.font_script_name
+            options["halign"], options["shorten_from"] = self.halign, self.shorten_from
+            self.rtl = False
+            return
+        options["font_script_name"] = shown.script
+        halign, shorten_from = self.halign, self.shorten_from
+        if shown.rtl:
             halign = {"left": "right", "auto": "right", "justify": "right"}.get(halign, halign)
             shorten_from = {"left": "right", "right": "left"}.get(shorten_from, shorten_from)
-        self._setting = True
-        try:
-            self.halign, self.shorten_from = halign, shorten_from
-        finally:
-            self._setting = False
+        options["halign"], options["shorten_from"] = halign, shorten_from
+        self.rtl = shown.rtl
 
     def _measure(self, runs) -> float:
         """The width of one line of ``(fonts, text)`` runs in this label's size and weight."""
