@@ -45,8 +45,8 @@ def show(text: str, *, width: float | None = None, measure: scripts.Measure | No
             _told.add(script.key)
             app = App.get_running_app()
             if app is not None and hasattr(app, "show_notice"):
-                app.show_notice(f"No font for {script.name} text on this kiosk: it shows as boxes. "
-                                f"Install {script.package} (scripts/install.sh does).")
+                app.show_notice(f"No font for {script.name} text: it shows as boxes. "
+                                f"Install {script.package} (scripts/install.sh does)")
     return shown
 
 

@@ -30,8 +30,8 @@ def tesseract(lang: str):
         pytest.fail(f"Tesseract has no '{lang}' pack: `make test-deps` installs it")
 
 
-def read_back(shot: Path, widget, window, lang: str) -> str:
-    """OCR of ``widget``'s area of the screenshot, as one line of text."""
+def read_back(shot: Path, widget, window, lang: str, *, lines: int = 1) -> str:
+    """OCR of ``widget``'s area of the screenshot (one line of text, or a block of ``lines``)."""
     from PIL import Image, ImageOps
 
     x, y = widget.to_window(widget.x, widget.y)
@@ -46,13 +46,14 @@ def read_back(shot: Path, widget, window, lang: str) -> str:
     assert ink is not None, f"nothing drawn where {widget!r} is"
     crop = crop.crop((max(0, ink[0] - 4), max(0, ink[1] - 4), min(crop.width, ink[2] + 4),
                       min(crop.height, ink[3] + 4)))
-    scale = 60.0 / crop.height
-    crop = crop.resize((max(1, int(crop.width * scale)), 60), Image.LANCZOS)
+    scale = 60.0 * lines / crop.height
+    crop = crop.resize((max(1, int(crop.width * scale)), int(60 * lines)), Image.LANCZOS)
     crop = ImageOps.expand(crop, border=30, fill=255)
     path = shot.with_name(shot.stem + f"-{widget.__class__.__name__.lower()}-crop.png")
     crop.save(path)
     # One line of text (psm 7); Debian's Arabic model reads nothing that way, but does as a raw line.
-    out = subprocess.run(["tesseract", str(path), "stdout", "-l", lang, "--psm", "13" if lang == "ara" else "7"],
+    psm = "6" if lines > 1 else "13" if lang == "ara" else "7"
+    out = subprocess.run(["tesseract", str(path), "stdout", "-l", lang, "--psm", psm],
                          capture_output=True, text=True, timeout=60)
     return out.stdout
 
@@ -109,3 +110,22 @@ def test_the_step_name_reads_back_from_the_screen(kiosk, name):
     shot = d.screenshot(f"script-{name}-summary")
     rows = list(reversed(d.ids("summary").rows.children))
     assert close_words(read_back(shot, rows[0].ids.name, d.window, lang), first)
+
+
+def test_a_two_line_hebrew_caution_reads_from_its_top_right(kiosk):
+    """Broken in reading order, then each line reversed: the caution's first words are on the first
+    line (at its right), its last word alone on the second. Kivy wrapping the reversed text would
+    put the end of the sentence first."""
+    tesseract("heb")
+    caution = routine("hebrew")["steps"][0]["caution"]
+    d = kiosk(routine=SCRIPTS / "hebrew.yaml")
+    d.app.begin()
+    d.frames(3)
+    label = d.ids("session").caution
+    assert label.text == caution                     # the label keeps the routine's own words
+    assert label.rtl and label._label.options["halign"] == "center"
+    shot = d.screenshot("script-hebrew-caution")
+    read = [line for line in read_back(shot, label, d.window, "heb", lines=2).splitlines() if line.strip()]
+    assert len(read) == 2, read
+    assert _letters(read[0]).startswith(_letters("אין ללחוץ ישירות"))
+    assert _letters(read[1]) == _letters(caution.split()[-1])
