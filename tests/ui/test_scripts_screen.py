@@ -80,3 +80,37 @@ def test_emoji_in_names_are_drawn_at_the_size_of_the_words(kiosk):
         d.key("space")
     assert d.screen == "summary"
     assert Path(d.screenshot("script-emoji-summary")).exists()
+
+
+def test_the_picker_pause_and_history_show_names_in_any_script(kiosk):
+    """Every screen that shows a routine's or a step's name draws it in its script's font: the
+    routine tiles (a right-to-left name from the tile's right edge), the pause line and the history."""
+    tesseract("heb")
+    d = kiosk(routines=[SCRIPTS])
+    assert d.screen == "picker"
+    d.screenshot("script-picker")
+    tiles = {routine.name: tile for routine, tile in
+             zip(d.app.sm.get_screen("picker").routines, reversed(d.ids("picker").tiles.children))}
+    assert "[font=kiosk-hebrew]" in tiles["עיסוי גב"].text and tiles["עיסוי גב"].halign == "right"
+    assert "[font=kiosk-cjk]" in tiles["背部按摩"].text and tiles["背部按摩"].halign == "left"
+    assert "[font=" not in tiles["Массаж спины"].text
+
+    d.app.choose(next(r for r in d.app.library.routines if r.name == "עיסוי גב"))
+    d.app.begin()
+    d.frames(3)
+    d.key("p")
+    assert d.app.paused
+    shot = d.screenshot("script-hebrew-paused")
+    line = next(w for w in d.ids("session").pause_overlay.children if getattr(w, "text", "") == d.app.pause_text)
+    assert d.app.pause_text.startswith("חימום קל\u200e  ·  1:00")
+    assert same_words(read_back(shot, line, d.window, "heb"), "חימום קל")
+    d.app.stop_session()
+    d.frames()
+    d.app.services.journal.flush()
+    d.app.to_picker()
+    d.app.show_history()
+    d.frames(3)
+    shot = d.screenshot("script-hebrew-history")
+    row = d.ids("history").sessions.children[0].children[-1]
+    assert "[font=kiosk-hebrew]" in row.text
+    assert same_words(read_back(shot, row, d.window, "heb", lines=2), "עיסוי גב")
