@@ -56,6 +56,9 @@ class PickerScreen(KioskScreen):
             tile = Factory.RoutineTile(text=tile_text(routine))
             if scripts.is_rtl(routine.name):
                 tile.halign = "right"  # a right-to-left name starts at the tile's right edge
+            if scripts.has_rtl(routine.name + (routine.summary or "")):
+                # broken into lines in reading order, so the lines come again when the width does
+                tile.bind(text_size=lambda t, _size, r=routine: setattr(t, "text", tile_text(r, t)))
             tile.bind(on_press=lambda _w, n=i: self.highlight(n),
                       on_release=lambda _w, r=routine: App.get_running_app().choose(r),
                       texture_size=self.line_up)
@@ -114,7 +117,9 @@ class PickerScreen(KioskScreen):
             tile.selected = i == self.highlighted
 
 
-def tile_text(routine) -> str:
+def tile_text(routine, tile=None) -> str:
+    """A routine's tile: its name, its summary and its length; with ``tile``, right-to-left text is
+    broken into lines of the tile's width."""
     from kiosk.routines.plan import make_plan
 
     try:
@@ -126,7 +131,10 @@ def tile_text(routine) -> str:
     summary = routine.summary or ""
     dim = theme.markup_hex(theme.TEXT_DIM)
     faint = theme.markup_hex(theme.ACCENT)
-    return (f"[b]{scripttext.markup(routine.name)}[/b]\n[color={dim}]{scripttext.markup(summary)}[/color]\n"
+    width, size = (tile.text_size[0], tile.font_size) if tile is not None else (None, None)
+    name = scripttext.markup(routine.name, width=width, font_size=size, bold=True)
+    summary = scripttext.markup(summary, width=width, font_size=size)
+    return (f"[b]{name}[/b]\n[color={dim}]{summary}[/color]\n"
             f"[color={faint}]{length} · {plural(count, 'step')}[/color]")
 
 

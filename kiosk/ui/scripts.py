@@ -126,6 +126,11 @@ def needs_help(text: str) -> bool:
     return any(script_of(ch) is not None for ch in text)
 
 
+def has_rtl(text: str) -> bool:
+    """Whether ``text`` holds a right-to-left letter (Hebrew, Arabic)."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
 def is_rtl(text: str) -> bool:
     """Whether the paragraph reads right to left: its first strong character is Hebrew or Arabic."""
     for ch in text:
@@ -141,7 +146,7 @@ def quoted(name: str) -> str:
     """A name to quote in a sentence of the screen's own, ended by a left-to-right mark when it holds
     right-to-left letters: "<name>: 0:42" then keeps the time after the name, where bidi alone would
     carry it to the name's other side. Any other name is returned as it is."""
-    return name + "\u200e" if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name) else name
+    return name + "\u200e" if has_rtl(name) else name
 
 
 def escape(text: str) -> str:
@@ -254,7 +259,7 @@ def display(text: str, book: FontBook, *, width: float | None = None, measure: M
     rtl = base == "R" if base else is_rtl(text)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        if width and measure and any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in paragraph):
+        if width and measure and has_rtl(paragraph):
             lines.extend(_wrap(paragraph, width, lambda line: measure(_runs(_visual(line, base), book))))
         else:
             lines.append(paragraph)
@@ -285,7 +290,7 @@ def display(text: str, book: FontBook, *, width: float | None = None, measure: M
 
 def _visual(line: str, base: str | None = None) -> str:
     """One line in the order it is drawn, left to right: Arabic joined, right-to-left runs reversed."""
-    if not any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in line):
+    if not has_rtl(line):
         return line
     if any(script_of(ch) is _BY_KEY["arabic"] for ch in line):
         import arabic_reshaper

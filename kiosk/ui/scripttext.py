@@ -50,10 +50,23 @@ def show(text: str, *, width: float | None = None, measure: scripts.Measure | No
     return shown
 
 
-def markup(text: str) -> str:
-    """``text`` as markup for a label that already uses markup (a routine tile, a history row)."""
-    shown = show(text)
+def markup(text: str, *, width: float | None = None, font_size: float | None = None, bold: bool = False) -> str:
+    """``text`` as markup for a label that already uses markup (a routine tile, a history row);
+    with ``width`` and ``font_size``, right-to-left text is broken into lines of that width first."""
+    measure = measurer(font_size, bold) if width and font_size else None
+    shown = show(text, width=width if measure else None, measure=measure)
     return shown.text if shown.markup else scripts.escape(text)
+
+
+def measurer(font_size: float, bold: bool = False, font_name: str = "Roboto") -> scripts.Measure:
+    """How wide a line of ``(fonts, text)`` runs is when drawn at ``font_size``."""
+    def measure(runs) -> float:
+        total = 0.0
+        for fonts, text in runs:
+            core = CoreLabel(font_name=fonts.name if fonts else font_name, font_size=font_size, bold=bold)
+            total += core.get_extents(text)[0]
+        return total
+    return measure
 
 
 class _OneBaseline(CoreMarkupLabel):
@@ -111,7 +124,7 @@ class ScriptLabel(Label):
         if not scripts.needs_help(text):
             return scripts.Shown(text)
         width = None if self.shorten else (self.text_size[0] or None)  # a shortened line never wraps
-        return show(text, width=width, measure=self._measure if width else None,
+        return show(text, width=width, measure=measurer(self.font_size, self.bold, self.font_name) if width else None,
                     base={"ltr": "L", "rtl": "R"}.get(self.base_direction or ""))
 
     def _create_label(self):
@@ -163,12 +176,3 @@ class ScriptLabel(Label):
             shorten_from = {"left": "right", "right": "left"}.get(shorten_from, shorten_from)
         options["halign"], options["shorten_from"] = halign, shorten_from
         self.rtl = shown.rtl
-
-    def _measure(self, runs) -> float:
-        """The width of one line of ``(fonts, text)`` runs in this label's size and weight."""
-        total = 0.0
-        for fonts, text in runs:
-            core = CoreLabel(font_name=fonts.name if fonts else self.font_name, font_size=self.font_size,
-                             bold=self.bold)
-            total += core.get_extents(text)[0]
-        return total
