@@ -166,6 +166,7 @@ class Fonts:
     name: str
     regular: str
     bold: str | None = None
+    shaping: str = "Latn"       # the script HarfBuzz shapes its runs as (see Script.shaped)
 
 
 #: Where fonts live on Debian / Raspberry Pi OS, the clinic's own first.
@@ -209,14 +210,16 @@ class FontBook:
 
     def _look_up(self, script: Script) -> Fonts | None:
         files = self._files()
+        # Right-to-left text arrives reordered and Arabic already joined: drawn as it is.
+        shaping = script.tag if script.shaped else "Latn"
         for name in script.files:
             if name in files:
                 bold = files.get(name.replace("-Regular", "-Bold")) if "-Regular" in name else None
-                return Fonts(f"kiosk-{script.key}", files[name], bold)
+                return Fonts(f"kiosk-{script.key}", files[name], bold, shaping)
         if self.fontconfig:
             path = _fontconfig_file(script.sample)
             if path:
-                return Fonts(f"kiosk-{script.key}", path)
+                return Fonts(f"kiosk-{script.key}", path, None, shaping)
         return None
 
 

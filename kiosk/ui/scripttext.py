@@ -25,8 +25,15 @@ from kiosk.ui import scripts
 
 log = logging.getLogger(__name__)
 
+try:  # SDL2's text provider, which Kivy's wheels use everywhere the kiosk runs
+    from kivy.core.text._text_sdl2 import _SurfaceContainer
+except ImportError:  # another provider: its runs are measured as it measures them
+    _SurfaceContainer = None
+
 #: The fonts this kiosk has, looked up on first use (tests replace it to play a bare machine).
 BOOK = scripts.FontBook()
+#: Registered font name -> the script HarfBuzz shapes its runs as.
+_shaping: dict[str, str] = {}
 _registered: set[str] = set()
 _told: set[str] = set()
 
@@ -40,6 +47,7 @@ def show(text: str, *, width: float | None = None, measure: scripts.Measure | No
         if fonts.name not in _registered:
             LabelBase.register(fonts.name, fonts.regular, fn_bold=fonts.bold or fonts.regular)
             _registered.add(fonts.name)
+            _shaping[fonts.name] = fonts.shaping
     for script in shown.missing:
         if script.key not in _told:
             _told.add(script.key)
@@ -70,13 +78,33 @@ def measurer(font_size: float, bold: bool = False, font_name: str = "Roboto") ->
 
 
 class _OneBaseline(CoreMarkupLabel):
-    """Kivy's markup label with the runs of a line on one baseline.
+    """Kivy's markup label with the runs of a line on one baseline, each shaped for its own script.
 
     Kivy places a shorter run (lh - wh) / 1.25 below the line's top, a guess that holds for one
     font in several sizes; Noto Sans Arabic's tall ascent then lifted an Arabic name a third of a
     line above the English words around it. Here each run goes where its font's ascent puts its
     baseline level with the tallest run's.
+
+    HarfBuzz is told each run's script (Devanagari for a Hindi run, Latin for the Roboto run beside
+    it), when it is drawn and before it is measured: SDL2_ttf keeps the script on the shared font
+    object and sets it only when drawing, so a Hindi name measured before its font had drawn
+    anything was measured unshaped, wider, and left a gap before the words after it.
     """
+
+    def _shape_for_run(self) -> bool:
+        options = self.options
+        script = _shaping.get(options["font_name"])
+        options["font_script_name"] = script or "Latn"
+        return script is not None
+
+    def get_extents(self, text):
+        if self._shape_for_run() and _SurfaceContainer is not None:
+            _SurfaceContainer(1, 1).render(self, " ", 0, 0)  # sets the font's script, as a draw does
+        return super().get_extents(text)
+
+    def _render_text(self, text, x, y):
+        self._shape_for_run()
+        super()._render_text(text, x, y)
 
     def render_lines(self, lines, options, render_text, y, size):
         own = self.options

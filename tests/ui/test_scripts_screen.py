@@ -118,3 +118,24 @@ def test_the_picker_pause_and_history_show_names_in_any_script(kiosk):
     row = d.ids("history").sessions.children[0].children[-1]
     assert "[font=kiosk-hebrew]" in row.text
     assert same_words(read_back(shot, row, d.window, "heb", lines=2), "עיסוי גב")
+
+
+def test_a_hindi_run_is_measured_as_it_is_drawn(kivy_window):
+    """A Hindi name followed by English: the name's width is taken shaped (its conjuncts formed,
+    as HarfBuzz draws it), so no gap opens before the English words after it."""
+    from kivy.core.text import Label as CoreLabel
+    from kivy.core.text._text_sdl2 import _SurfaceContainer
+
+    from kiosk.ui.scripttext import ScriptLabel
+
+    label = ScriptLabel(font_size=31)   # a size no other test draws: a font object fresh from SDL2_ttf
+    label.text = "हल्की मालिश: 0:00, short of 1:00"
+    label.texture_update()
+    (name, name_w), (rest, _w) = [(w.text, w.lw) for line in label._label._cached_lines for w in line.words]
+    assert (name, rest) == ("हल्की मालिश", ": 0:00, short of 1:00")
+    shaped = CoreLabel(font_name="kiosk-devanagari", font_size=31, font_script_name="Deva")
+    _SurfaceContainer(1, 1).render(shaped, " ", 0, 0)   # SDL2_ttf takes the script from a draw
+    unshaped = CoreLabel(font_name="kiosk-devanagari", font_size=31, font_script_name="Latn")
+    assert shaped.get_extents(name)[0] == name_w
+    _SurfaceContainer(1, 1).render(unshaped, " ", 0, 0)
+    assert unshaped.get_extents(name)[0] > name_w       # what it was measured as before: wider
