@@ -16,6 +16,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui import theme
+from kiosk.ui.scripttext import ScriptLabel
 
 
 def _clinic():
@@ -23,8 +24,9 @@ def _clinic():
     return getattr(getattr(app, "services", None), "clinic", None)
 
 
-class DeskBanner(ButtonBehavior, Label):
-    """A quiet line with the front desk's message; a tap takes it away, as does its ttl."""
+class DeskBanner(ButtonBehavior, ScriptLabel):
+    """A quiet line with the front desk's message (in whatever script the desk writes); a tap takes
+    it away, as does its ttl."""
 
     message = StringProperty("")
 
@@ -32,6 +34,7 @@ class DeskBanner(ButtonBehavior, Label):
         super().__init__(**kwargs)
         self._desk = None
         self.color = theme.TEXT
+        self.base_direction = "ltr"  # "Front desk:  <message>" reads from the left, a Hebrew message too
         self.halign = "center"
         self.valign = "middle"
         self.size_hint_y = None

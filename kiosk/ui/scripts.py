@@ -213,7 +213,7 @@ class FontBook:
         # Right-to-left text arrives reordered and Arabic already joined: drawn as it is.
         shaping = script.tag if script.shaped else "Latn"
         for name in script.files:
-            if name in files:
+            if name in files and _is_font(files[name]):
                 bold = files.get(name.replace("-Regular", "-Bold")) if "-Regular" in name else None
                 return Fonts(f"kiosk-{script.key}", files[name], bold, shaping)
         if self.fontconfig:
@@ -221,6 +221,24 @@ class FontBook:
             if path:
                 return Fonts(f"kiosk-{script.key}", path, None, shaping)
         return None
+
+
+#: How TrueType, OpenType and collection files begin.
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+
+
+def _is_font(path: str) -> bool:
+    """Whether ``path`` begins like a font file: a truncated copy or a stray file of the right
+    name is passed over (SDL2_ttf would refuse it when the first label needs it)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return False
+    if head not in _FONT_MAGIC:
+        log.warning("%s is not a font file: passed over", path)
+        return False
+    return True
 
 
 def _fontconfig_file(sample: str) -> str | None:
@@ -231,7 +249,7 @@ def _fontconfig_file(sample: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     rows = [line.split("\t", 1) for line in out.splitlines() if line.strip()]
-    usable = [r for r in rows if r[0].lower().endswith((".ttf", ".otf", ".ttc"))]
+    usable = [r for r in rows if r[0].lower().endswith((".ttf", ".otf", ".ttc")) and _is_font(r[0])]
     regular = [r[0] for r in usable if len(r) > 1 and "Regular" in r[1]]
     return (regular or [r[0] for r in usable] or [None])[0]
 

@@ -41,13 +41,24 @@ _told: set[str] = set()
 def show(text: str, *, width: float | None = None, measure: scripts.Measure | None = None,
          base: str | None = None) -> scripts.Shown:
     """:func:`kiosk.ui.scripts.display` with the fonts it names registered with Kivy, and the room
-    told once about a script it has no font for."""
-    shown = scripts.display(text, BOOK, width=width, measure=measure, base=base)
-    for fonts in shown.fonts:
-        if fonts.name not in _registered:
+    told once about a script it has no font for. Text that cannot be prepared (a font file that
+    will not open) is shown as it is written, in the label's own font: never a stopped screen."""
+    try:
+        return _show(text, width=width, measure=measure, base=base)
+    except Exception:
+        log.exception("routine text %r shown as written: preparing it for its script failed", text)
+        return scripts.Shown(text)
+
+
+def _show(text: str, *, width, measure, base) -> scripts.Shown:
+    # registered before display() measures lines in them
+    for script in {scripts.script_of(ch) for ch in text} - {None}:
+        fonts = BOOK.fonts(script)
+        if fonts is not None and fonts.name not in _registered:
             LabelBase.register(fonts.name, fonts.regular, fn_bold=fonts.bold or fonts.regular)
             _registered.add(fonts.name)
             _shaping[fonts.name] = fonts.shaping
+    shown = scripts.display(text, BOOK, width=width, measure=measure, base=base)
     for script in shown.missing:
         if script.key not in _told:
             _told.add(script.key)

@@ -14,13 +14,13 @@ from kiosk.ui.scripts import FontBook, display
 
 @pytest.fixture
 def fonts(tmp_path):
-    """A font folder with one file per script (empty files: only their names are looked up)."""
+    """A font folder with one file per script (a font file's first bytes: only names are looked up)."""
     for name in ("NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf", "NotoSansArabic-Regular.ttf",
                  "NotoSansDevanagari-Regular.ttf", "NotoSansThai-Regular.ttf", "Symbola_hint.ttf"):
         (tmp_path / "noto" / name).parent.mkdir(exist_ok=True)
-        (tmp_path / "noto" / name).write_bytes(b"")
+        (tmp_path / "noto" / name).write_bytes(b"\x00\x01\x00\x00")
     (tmp_path / "cjk").mkdir()
-    (tmp_path / "cjk" / "NotoSansCJK-Regular.ttc").write_bytes(b"")
+    (tmp_path / "cjk" / "NotoSansCJK-Regular.ttc").write_bytes(b"ttcf")
     return FontBook([str(tmp_path)], fontconfig=False)
 
 
@@ -67,7 +67,7 @@ class TestFonts:
     def test_the_clinics_folder_is_searched_before_the_system(self, tmp_path, fonts):
         own = tmp_path / "own"
         own.mkdir()
-        (own / "NotoSansHebrew-Regular.ttf").write_bytes(b"")
+        (own / "NotoSansHebrew-Regular.ttf").write_bytes(b"OTTO")
         book = FontBook([str(own), str(tmp_path)], fontconfig=False)
         assert book.fonts(scripts.script_of("א")).regular == str(own / "NotoSansHebrew-Regular.ttf")
 
@@ -113,6 +113,12 @@ class TestNoFonts:
         assert [s.package for s in shown.missing] == ["fonts-noto-core"]
         assert all(font is None for font, _ in runs(shown.text))   # Roboto: boxes, never a crash
         assert bare.missing == {"hebrew"}
+
+    def test_a_file_that_is_not_a_font_is_passed_over(self, tmp_path):
+        (tmp_path / "NotoSansHebrew-Regular.ttf").write_bytes(b"")               # a copy cut short
+        (tmp_path / "NotoSansArabic-Regular.ttf").write_text("<html>404</html>")  # a bad download
+        book = FontBook([str(tmp_path)], fontconfig=False)
+        assert [s.name for s in display("חימום تدفئة", book).missing] == ["Hebrew", "Arabic"]
 
     def test_emoji_with_no_symbol_font_names_its_package(self, tmp_path):
         shown = display("💆 Back", FontBook([str(tmp_path)], fontconfig=False))

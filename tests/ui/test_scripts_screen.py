@@ -139,3 +139,24 @@ def test_a_hindi_run_is_measured_as_it_is_drawn(kivy_window):
     assert shaped.get_extents(name)[0] == name_w
     _SurfaceContainer(1, 1).render(unshaped, " ", 0, 0)
     assert unshaped.get_extents(name)[0] > name_w       # what it was measured as before: wider
+
+
+def test_a_desk_message_in_hebrew_reads_back_on_the_session_screen(kiosk):
+    """The front desk writes in the clinic's language: its line on the session screen draws it."""
+    import json
+
+    from kiosk.clinic.desk import DeskCommands
+
+    tesseract("heb")
+    d = kiosk(routine=SCRIPTS / "russian.yaml")
+    desk = DeskCommands(d.app.controller, room_id="room-3", call=lambda fn, *a: fn(*a), reply=lambda _r: None)
+    d.ids("session").desk_banner.attach_desk(desk)
+    d.app.begin()
+    d.frames(2)
+    message = "הלקוחה של 15:00 הגיעה"
+    desk.receive(json.dumps({"message": message, "ttl_s": 60}).encode())
+    d.frames(3)
+    banner = d.ids("session").desk_banner
+    assert banner.text == "Front desk:  " + message and "[font=kiosk-hebrew]" in banner._label.text
+    shot = d.screenshot("script-hebrew-desk-message")
+    assert same_words(read_back(shot, banner, d.window, "heb"), "הלקוחה של")
