@@ -215,7 +215,7 @@ class FontBook:
         for name in script.files:
             if name in files and _is_font(files[name]):
                 bold = files.get(name.replace("-Regular", "-Bold")) if "-Regular" in name else None
-                return Fonts(f"kiosk-{script.key}", files[name], bold, shaping)
+                return Fonts(f"kiosk-{script.key}", files[name], bold if bold and _is_font(bold) else None, shaping)
         if self.fontconfig:
             path = _fontconfig_file(script.sample)
             if path:
