@@ -209,6 +209,12 @@ class ScriptLabel(Label):
             self.rtl = False
             return
         options["font_script_name"] = shown.script
+        width, height = self.text_size
+        if height is not None and not self.shorten and self.valign != "top":
+            # Kivy's markup label cuts lines that overflow a fixed height and keeps the middle
+            # (the last of two), where its plain label shows them all: an instruction that runs
+            # to a second line keeps its first words, as it does in English.
+            self._label.usersize = (width, None)
         halign, shorten_from = self.halign, self.shorten_from
         if shown.rtl:
             halign = {"left": "right", "auto": "right", "justify": "right"}.get(halign, halign)

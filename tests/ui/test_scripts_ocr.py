@@ -129,3 +129,21 @@ def test_a_two_line_hebrew_caution_reads_from_its_top_right(kiosk):
     assert len(read) == 2, read
     assert _letters(read[0]).startswith(_letters("אין ללחוץ ישירות"))
     assert _letters(read[1]) == _letters(caution.split()[-1])
+
+
+def test_long_hebrew_keeps_its_first_words_in_view(kiosk):
+    """A name too long for its line loses its end (on the left), not its start; an instruction that
+    runs to a second line shows both, the first words on the first line, as English does."""
+    tesseract("heb")
+    step = routine("hebrew-long")["steps"][0]
+    d = kiosk(routine=SCRIPTS / "hebrew-long.yaml")
+    d.app.begin()
+    d.frames(3)
+    shot = d.screenshot("script-hebrew-long")
+    name = read_back(shot, d.ids("session").step_name, d.window, "heb")
+    assert same_words(name, "חימום קל ועדין") and not same_words(name, step["name"])
+    read = [line for line in read_back(shot, d.ids("session").say, d.window, "heb", lines=2).splitlines()
+            if line.strip()]
+    assert len(read) == 2, read
+    assert _letters(read[0]).startswith(_letters("עיסוי עדין על כל הגב"))
+    assert _letters(read[1]) == _letters("השדרה")
