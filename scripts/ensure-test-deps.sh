@@ -5,6 +5,9 @@
 # headless Chromium with its WebDriver (chromium, chromium-driver) for the front-desk board's browser
 # tests. The live system test (make system-test) builds Debian roots with debootstrap, boots them with
 # systemd-nspawn, runs the arm64 root under qemu-user-static, and checks udev rules with udevadm.
+# Routines in other scripts need the fonts the kiosk draws them with (Noto for Hebrew, Arabic,
+# Devanagari, Thai ...; Noto CJK; Symbola for emoji) and the OCR test reads them back with
+# Tesseract and its language packs.
 # Install what is missing
 # with apt-get when running as root; otherwise say what to install.
 set -euo pipefail
@@ -25,6 +28,15 @@ command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
 command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
 command -v udevadm >/dev/null || missing+=(udev)
+command -v fc-list >/dev/null || missing+=(fontconfig)
+[[ -f /usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf ]] || missing+=(fonts-noto-core)
+[[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]] || missing+=(fonts-noto-cjk)
+compgen -G '/usr/share/fonts/truetype/ancient-scripts/Symbola*' >/dev/null || missing+=(fonts-symbola)
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+for lang in eng:eng heb:heb ara:ara chi_sim:chi-sim jpn:jpn kor:kor hin:hin tha:tha ell:ell rus:rus; do
+    compgen -G "/usr/share/tesseract-ocr/*/tessdata/${lang%%:*}.traineddata" >/dev/null \
+        || missing+=("tesseract-ocr-${lang##*:}")
+done
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi

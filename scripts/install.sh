@@ -10,8 +10,9 @@
 #
 # What it changes (docs/deploy.md says the same, with the reasons):
 #   packages   apt-get install python3-venv python3-lgpio libmtdev1 libgl1 libegl1 libgles2 alsa-utils
-#              espeak-ng (on the live system only); one apt cannot find is named with what it costs,
-#              and the rest is installed (plain Debian has no python3-lgpio: no GPIO foot switch)
+#              espeak-ng fontconfig fonts-noto-core fonts-noto-cjk fonts-symbola (on the live system
+#              only); one apt cannot find is named with what it costs, and the rest is installed
+#              (plain Debian has no python3-lgpio: no GPIO foot switch)
 #   groups     render video input audio gpio (created as system groups when missing)
 #   user       kiosk: system user, home /var/lib/kiosk, no login shell, in the groups above
 #   program    /opt/kiosk/src (this checkout, without .git/.venv) and /opt/kiosk/venv (on the live system)
@@ -80,7 +81,10 @@ done
 KIOSK_USER=kiosk
 GROUPS_NEEDED=(render video input audio gpio)
 # A|B: the first that apt offers (Trixie renamed libmtdev1 to libmtdev1t64).
-APT_PACKAGES=(python3-venv python3-lgpio 'libmtdev1t64|libmtdev1' libgl1 libegl1 libgles2 alsa-utils espeak-ng)
+# The fonts draw routines written in other scripts (Noto: Hebrew, Arabic, Devanagari, Thai ...; Noto
+# CJK: Chinese, Japanese, Korean; Symbola: emoji); fontconfig finds a clinic's own fonts.
+APT_PACKAGES=(python3-venv python3-lgpio 'libmtdev1t64|libmtdev1' libgl1 libegl1 libgles2 alsa-utils espeak-ng
+              fontconfig fonts-noto-core fonts-noto-cjk fonts-symbola)
 PREFIX_DIR=/opt/kiosk
 STATE_DIR=/var/lib/kiosk
 ETC_DIR=/etc/kiosk
@@ -193,6 +197,9 @@ package_cost() {
             "which Raspberry Pi OS has enabled." ;;
         espeak-ng) echo "Without it there are no spoken prompts; the bells still sound." ;;
         alsa-utils) echo "Without it doctor cannot list sound devices; sound itself still works." ;;
+        fonts-noto-core|fonts-noto-cjk|fonts-symbola) echo "Without it routines written in the scripts" \
+            "it covers show empty boxes (the kiosk says which on screen); Latin, Greek and Cyrillic still show." ;;
+        fontconfig) echo "Without it the kiosk finds only the Noto fonts, not a font the clinic added." ;;
         *) echo "The kiosk may not start without it: enable the apt source that has it and run this again." ;;
     esac
 }

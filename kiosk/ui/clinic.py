@@ -17,6 +17,7 @@ from kivy.uix.label import Label
 
 from kiosk.i18n import _
 from kiosk.ui import theme
+from kiosk.ui.scripttext import ScriptLabel
 
 
 def _clinic():
@@ -24,8 +25,9 @@ def _clinic():
     return getattr(getattr(app, "services", None), "clinic", None)
 
 
-class DeskBanner(ButtonBehavior, Label):
-    """A quiet line with the front desk's message; a tap takes it away, as does its ttl."""
+class DeskBanner(ButtonBehavior, ScriptLabel):
+    """A quiet line with the front desk's message (in whatever script the desk writes); a tap takes
+    it away, as does its ttl."""
 
     message = StringProperty("")
 
@@ -33,6 +35,7 @@ class DeskBanner(ButtonBehavior, Label):
         super().__init__(**kwargs)
         self._desk = None
         self.color = theme.TEXT
+        self.base_direction = "ltr"  # "Front desk:  <message>" reads from the left, a Hebrew message too
         self.halign = "center"
         self.valign = "middle"
         self.size_hint_y = None

@@ -98,7 +98,7 @@ class KioskApp(App):
 
     # -- Kivy life cycle -------------------------------------------------------------------------
     def build(self):
-        from kiosk.ui import review, screens, widgets  # noqa: F401  (registers their classes for the .kv rules)
+        from kiosk.ui import review, screens, scripttext, widgets  # noqa: F401  (registers their classes for the .kv rules)
 
         for kv in sorted(KV_DIR.glob("*.kv")):
             if str(kv) not in Builder.files:  # rules loaded twice would build every widget twice

@@ -14,6 +14,7 @@ from kiosk.engine.budget import ON_TIME_S
 from kiosk.i18n import _, ngettext
 from kiosk.routines.durations import fmt_clock, fmt_countdown, fmt_window
 from kiosk.ui import theme
+from kiosk.ui.scripts import quoted
 
 #: The session screen is refreshed at least this often ("ends 15:42", the offset, the bars).
 REFRESH_MAX_S = 1.0
@@ -102,7 +103,8 @@ def pause_line(snap) -> str:
     if snap is None or snap.step is None:
         return ""
     text, _caption, colour = big_readout(snap)
-    name = snap.name + (f" ({side_word(snap.side)})" if snap.side else "")
+    # quoted: the time stays after a Hebrew name
+    name = quoted(snap.name + (f" ({side_word(snap.side)})" if snap.side else ""))
     reps = rep_label(snap)
     name += f"  ·  {reps}" if reps else ""
     if colour == theme.ACCENT:  # counting up: the step waits for the pedal

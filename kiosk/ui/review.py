@@ -13,16 +13,16 @@ from babel.dates import format_date
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.properties import NumericProperty, StringProperty
-from kivy.utils import escape_markup
 
 from kiosk import i18n
 from kiosk.i18n import N_, _, ngettext
 from kiosk.inputs.actions import Action
 from kiosk.routines.durations import fmt_clock, fmt_offset
 from kiosk.routines.plan import make_plan
-from kiosk.ui import theme
+from kiosk.ui import scripttext, theme
 from kiosk.ui.readout import side_word, time_of_day
 from kiosk.ui.screens import KioskScreen
+from kiosk.ui.scripts import quoted
 from kiosk.ui.widgets import trend_range
 
 
@@ -114,10 +114,10 @@ class SummaryScreen(KioskScreen):
                                                actual_s=r.actual_s, scale_s=scale, timing=r.timing or ""))
             if r.timing == "early":
                 remarks.append(_("{step}: {time}, short of {low}").format(
-                    step=label, time=fmt_clock(r.actual_s), low=fmt_clock(r.min_s)))
+                    step=quoted(label), time=fmt_clock(r.actual_s), low=fmt_clock(r.min_s)))
             elif r.timing == "late":
                 remarks.append(_("{step}: {time}, past {high}").format(
-                    step=label, time=fmt_clock(r.actual_s), high=fmt_clock(r.max_s)))
+                    step=quoted(label), time=fmt_clock(r.actual_s), high=fmt_clock(r.max_s)))
         if not remarks:
             text = _("Every step done stayed within its window.") if stopped else _("All steps within their windows.")
         else:
@@ -176,7 +176,7 @@ class HistoryScreen(KioskScreen):
             length = fmt_clock(row.length_s) if row.length_s is not None else "-"
             count = len(row.steps)
             steps = ngettext("{n} step", "{n} steps", count).format(n=count)
-            text = (f"[b]{escape_markup(row.routine)}[/b]\n[color={dim}]{when} · {status_word(row.status)} · "
+            text = (f"[b]{scripttext.markup(row.routine)}[/b]\n[color={dim}]{when} · {status_word(row.status)} · "
                     f"{length} · {steps}[/color]")
             entry = Factory.HistoryEntry()
             entry.text = text  # what the session's row says, for whoever reads the list

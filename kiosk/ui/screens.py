@@ -17,14 +17,13 @@ from kivy.metrics import dp
 from kivy.properties import ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
-from kivy.utils import escape_markup
 
 from kiosk.controller import length_choices
 from kiosk.i18n import N_, _
 from kiosk.inputs.actions import Action
 from kiosk.inputs.keys import key_name
 from kiosk.routines.durations import fmt_clock, fmt_human
-from kiosk.ui import theme
+from kiosk.ui import scripts, scripttext, theme
 from kiosk.ui.readout import side_word, step_count, window_words
 
 
@@ -56,6 +55,11 @@ class PickerScreen(KioskScreen):
         grid.clear_widgets()
         for i, routine in enumerate(self.routines):
             tile = Factory.RoutineTile(text=tile_text(routine))
+            if scripts.is_rtl(routine.name):
+                tile.halign = "right"  # a right-to-left name starts at the tile's right edge
+            if scripts.has_rtl(routine.name + (routine.summary or "")):
+                # broken into lines in reading order, so the lines come again when the width does
+                tile.bind(text_size=lambda t, _size, r=routine: setattr(t, "text", tile_text(r, t)))
             tile.bind(on_press=lambda _w, n=i: self.highlight(n),
                       on_release=lambda _w, r=routine: App.get_running_app().choose(r),
                       texture_size=self.line_up)
@@ -114,7 +118,9 @@ class PickerScreen(KioskScreen):
             tile.selected = i == self.highlighted
 
 
-def tile_text(routine) -> str:
+def tile_text(routine, tile=None) -> str:
+    """A routine's tile: its name, its summary and its length; with ``tile``, right-to-left text is
+    broken into lines of the tile's width."""
     from kiosk.routines.plan import make_plan
 
     try:
@@ -126,7 +132,10 @@ def tile_text(routine) -> str:
     summary = routine.summary or ""
     dim = theme.markup_hex(theme.TEXT_DIM)
     faint = theme.markup_hex(theme.ACCENT)
-    return (f"[b]{escape_markup(routine.name)}[/b]\n[color={dim}]{escape_markup(summary)}[/color]\n"
+    width, size = (tile.text_size[0], tile.font_size) if tile is not None else (None, None)
+    name = scripttext.markup(routine.name, width=width, font_size=size, bold=True)
+    summary = scripttext.markup(summary, width=width, font_size=size)
+    return (f"[b]{name}[/b]\n[color={dim}]{summary}[/color]\n"
             f"[color={faint}]{length} · {step_count(count)}[/color]")
 
 

@@ -45,16 +45,19 @@ owned = set()
 for lst in glob.glob("/var/lib/dpkg/info/*.list") + glob.glob("/var/lib/dpkg/info/*.conffiles"):
     with open(lst, errors="replace") as f:
         owned.update(line.strip().split(" ", 1)[0] for line in f if line.strip())
-# Made by packages' maintainer scripts, not by dpkg's file lists: SysV rc.d links (update-rc.d) and
-# kmod's /etc/modules. apt's doing, kept by --uninstall like the packages themselves.
+# Made by packages' maintainer scripts, not by dpkg's file lists: SysV rc.d links (update-rc.d),
+# kmod's /etc/modules, fontconfig's default links in /etc/fonts/conf.d and the empty
+# /usr/local/share/fonts it makes for local fonts. apt's doing, kept by --uninstall like the
+# packages themselves.
 made_by_packages = ("/etc/rc0.d/", "/etc/rc1.d/", "/etc/rc2.d/", "/etc/rc3.d/", "/etc/rc4.d/", "/etc/rc5.d/",
-                    "/etc/rc6.d/", "/etc/rcS.d/")
+                    "/etc/rc6.d/", "/etc/rcS.d/", "/etc/fonts/conf.d/")
 skip = ("/etc/modules", "/var/lib/dpkg", "/var/lib/apt", "/var/lib/systemd", "/var/log", "/var/cache", "/root/.cache",
         "/etc/ld.so.cache", "/etc/alternatives", "/var/tmp", "/etc/.pwd.lock", "/var/lib/private",
         "/var/lib/ucf", "/etc/passwd-", "/etc/group-", "/etc/shadow-", "/etc/gshadow-")
 def skipped(p):
     return (p in owned or any(p == s or p.startswith(s + "/") for s in skip)
-            or p.startswith("/var/lib/kiosk/") or p.startswith(made_by_packages) or "/__pycache__" in p)
+            or p.startswith("/var/lib/kiosk/") or p.startswith(made_by_packages) or "/__pycache__" in p
+            or p == "/usr/local/share/fonts")
 for top in sys.argv[1:]:
     for dirpath, dirs, files in os.walk(top):
         dirs.sort()
