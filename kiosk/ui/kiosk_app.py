@@ -24,10 +24,8 @@ from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, Numer
 from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.ui import theme
-from kiosk.ui.readout import (
-    big_readout, locale_hours, next_change_s, next_label, pause_line, rep_label, side_shortened_note, wall_time,
-    window_text,
-)
+from kiosk.ui.bootstrap import wake_loop
+from kiosk.ui.readout import locale_hours, next_change_s, screen_values, side_shortened_note
 
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).with_name("kv")
@@ -72,6 +70,8 @@ class KioskApp(App):
     resume_message = StringProperty("")
     services = ObjectProperty(None, allownone=True)
     use_kivy_settings = False
+    #: True while the session screen renders the next step ahead of time (kiosk.ui.ahead).
+    rehearsing = False
 
     def __init__(self, services, **kwargs):
         super().__init__(**kwargs)
@@ -157,6 +157,9 @@ class KioskApp(App):
         """Have the loop wake at the engine's next deadline (a step change, a cue), not a frame later."""
         session = self.controller.session
         deadline = session.next_deadline() if session is not None else None
+        if self.sm.current == "session" and session is not None and self.controller.state == "running":
+            # The big clock's next second too: the loop may run slower than that while idle.
+            deadline = self._refresh_at if deadline is None else min(deadline, self._refresh_at)
         event = self._deadline_event
         if deadline == self._armed_for and (deadline is None or (event is not None and event.is_triggered)):
             return
@@ -201,31 +204,9 @@ class KioskApp(App):
         if snap is None:
             return
         self._refresh_at = self.controller.clock.now() + next_change_s(snap)
-        self.state = snap.state
-        self.paused = snap.state == "paused"
-        self.step_name = snap.name or ""
-        self.step_of = f"Step {snap.number} of {snap.total_steps}" if snap.number is not None else ""
-        self.side_text = (snap.side or "").upper()
-        self.side_color = theme.LEFT if snap.side == "left" else theme.RIGHT
-        self.rep_text = rep_label(snap)
-        self.say = snap.say or ""
-        self.caution = snap.caution or ""
-        self.note = snap.note or "" if self.practice else ""
-        big, caption, colour = big_readout(snap)
-        self.big_text, self.big_caption, self.big_color = big, caption, colour
-        self.step_progress = round(snap.step_progress or 0.0, 3)
-        scale = max(snap.projected_end_s or 0.0, snap.target_end_s or 0.0, 1.0)
-        self.session_progress = round(min(1.0, snap.session_elapsed_s / scale), 3)
-        self.target_marker = round(snap.target_end_s / scale, 3) if snap.target_end_s else -1.0
-        self.ends_text = "ends " + wall_time(snap.projected_end_s - snap.session_elapsed_s, self.hours)
-        self.offset_text = snap.offset_label or ""
-        if snap.over_s is None or snap.offset_label == "on time":
-            self.offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
-        else:
-            self.offset_color = theme.LATE if snap.over_s > 0 else theme.EARLY
-        self.next_text = next_label(snap, self.controller.plan.steps)
-        self.window_text = window_text(snap.step)
-        self.pause_text = pause_line(snap)
+        for name, value in screen_values(snap, self.controller.plan.steps, hours=self.hours,
+                                         practice=self.practice).items():
+            setattr(self, name, value)
         self.sm.get_screen("session").update(snap, self.controller)
 
     def show_events(self, events) -> None:
@@ -370,6 +351,7 @@ class KioskApp(App):
         if action is None:
             return keymap.swallows(key, scancode) or keymap.action_for(key, scancode) is not None
         self.act(action, source="key")
+        wake_loop()
         return True
 
     def _is_exit_chord(self, key: int, modifiers) -> bool:

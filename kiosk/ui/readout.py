@@ -61,6 +61,45 @@ def big_readout(snap) -> tuple[str, str, tuple]:
     return fmt_clock(elapsed), "elapsed · " + waiting_hint(snap), theme.ACCENT
 
 
+def screen_values(snap, steps, *, hours: int = 24, practice: bool = False) -> dict:
+    """The App's properties for the session screen showing ``snap`` (``steps``: the plan's), by name.
+
+    One function for both the screen's refresh and the rendering of the next step ahead of time
+    (:mod:`kiosk.ui.ahead`), so what is rendered ahead is what the screen will say. The pause
+    overlay's line changes only while paused: off screen it would be rendered again every second.
+    """
+    big, caption, colour = big_readout(snap)
+    scale = max(snap.projected_end_s or 0.0, snap.target_end_s or 0.0, 1.0)
+    if snap.over_s is None or snap.offset_label == "on time":
+        offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
+    else:
+        offset_color = theme.LATE if snap.over_s > 0 else theme.EARLY
+    values = {
+        "state": snap.state,
+        "paused": snap.state == "paused",
+        "step_name": snap.name or "",
+        "step_of": f"Step {snap.number} of {snap.total_steps}" if snap.number is not None else "",
+        "side_text": (snap.side or "").upper(),
+        "side_color": theme.LEFT if snap.side == "left" else theme.RIGHT,
+        "rep_text": rep_label(snap),
+        "say": snap.say or "",
+        "caution": snap.caution or "",
+        "note": snap.note or "" if practice else "",
+        "big_text": big, "big_caption": caption, "big_color": colour,
+        "step_progress": round(snap.step_progress or 0.0, 3),
+        "session_progress": round(min(1.0, snap.session_elapsed_s / scale), 3),
+        "target_marker": round(snap.target_end_s / scale, 3) if snap.target_end_s else -1.0,
+        "ends_text": "ends " + wall_time(snap.projected_end_s - snap.session_elapsed_s, hours),
+        "offset_text": snap.offset_label or "",
+        "offset_color": offset_color,
+        "next_text": next_label(snap, steps),
+        "window_text": window_text(snap.step),
+    }
+    if snap.state == "paused":
+        values["pause_text"] = pause_line(snap)
+    return values
+
+
 def has_window(snap) -> bool:
     """Whether the step has a time window of its own (timed, or reps at a pace)."""
     step = snap.step
