@@ -168,6 +168,8 @@ def probed_app(base, opts):
             self.controller.add_listener(Dues())
 
             def on_step_of(_app, text):
+                if getattr(self, "rehearsing", False):  # the next step rendered ahead, never drawn
+                    return
                 m = re.match(r"Step (\d+) of", text or "")
                 if m:
                     index = int(m.group(1)) - 1
@@ -178,6 +180,8 @@ def probed_app(base, opts):
             def on_big_text(_app, text):
                 # A new second on the big countdown: it fell due when the time left crossed the
                 # whole second now shown (the readout rounds up), ``ceil(left) - left`` ago.
+                if getattr(self, "rehearsing", False):
+                    return
                 snap = self.controller.snapshot()
                 left = snap.step_remaining_s if snap is not None else None
                 if snap is None or snap.state != "running" or snap.waiting or not left:
