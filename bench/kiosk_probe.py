@@ -40,8 +40,15 @@ if str(ROOT) not in sys.path:
 
 
 # -- inside the probed process ---------------------------------------------------------------------
+_EMIT = threading.Lock()
+
+
 def emit(kind: str, **fields) -> None:
-    print("PROBE", kind, json.dumps(fields), flush=True)
+    """One ``PROBE <kind> <json>`` line, written whole: the pedal thread and the frame loop both emit."""
+    line = f"PROBE {kind} {json.dumps(fields)}\n"
+    with _EMIT:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 class FrameProbe:

@@ -244,8 +244,13 @@ class Probed(WatchedProcess):
 
     def _received(self, at: float, line: str) -> None:
         if line.startswith("PROBE "):
-            _, kind, data = line.split(" ", 2)
-            self.rows.setdefault(kind, []).append(json.loads(data))
+            try:
+                _, kind, data = line.split(" ", 2)
+                row = json.loads(data)
+            except ValueError:  # a line cut by another thread's output: kept in the log, not lost
+                super()._received(at, line)
+                return
+            self.rows.setdefault(kind, []).append(row)
         else:
             super()._received(at, line)
 
