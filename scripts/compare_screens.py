@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,12 +107,9 @@ def _driver(Driver, routine: Path, tmp: Path, size, Window):
     return d
 
 
-def _settle(d, seconds: float = 0.5) -> None:
-    """Real time for the kiosk's own timers (it renders the next step ahead a moment after one shows)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        d.frames(1)
-        time.sleep(0.02)
+def _settle(d) -> None:
+    """Up to the big clock's next second, when the kiosk renders the next step ahead."""
+    d.wait(1.0, step=0.25)
 
 
 def _until(d, shown) -> None:

@@ -2,12 +2,12 @@
 
 A step change used to rasterise half a dozen labels (name, count, side, reps, window, instruction,
 caution, next-step line) in the very frame that had to show the new step on time; on a Pi the CPU
-does that work. Here, a moment after a step is on screen, the session screen is *rehearsed* with
-the words the next step will bring: the App's properties are set to them, every
-:class:`~kiosk.ui.textures.Prerendered` label renders and the rows are laid out, then everything
-is put back, all inside one callback, so no frame ever shows the rehearsal. Each label keeps the
-textures it made (keyed by all its rendering options), and when the step really changes the same
-text with the same font, size, colour and width finds its texture ready.
+does that work. Here, at the first refresh after a step is on screen (:class:`Ahead`), the session
+screen is *rehearsed* with the words the next step will bring: the App's properties are set to
+them, every :class:`~kiosk.ui.textures.Prerendered` label renders and the rows are laid out, then
+everything is put back, all inside one callback, so no frame ever shows the rehearsal. Each label
+keeps the textures it made (keyed by all its rendering options), and when the step really changes
+the same text with the same font, size, colour and width finds its texture ready.
 
 Nothing here decides what a label says or how it looks: the words come from the same function the
 screen is refreshed with (:func:`kiosk.ui.readout.screen_values`), and the options (font, size,
@@ -19,44 +19,11 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.engine.session import Session
+from kiosk.ui.readout import next_step_snapshot, screen_values
 from kiosk.ui.textures import GlyphLabel, Prerendered
 
 #: The App's properties a rehearsal leaves alone: what the screen is (running, paused), not its words.
 KEPT = ("state", "paused", "pause_text")
-#: Steps to look through for the current one's end (its cues and the halfway mark come first).
-MAX_DEADLINES = 64
-
-
-def next_step_snapshot(session, now: float):
-    """The snapshot the screen will show once the step after the running one has begun; None
-    when there is none (the last step, a session not running).
-
-    Worked out on a copy of the session, so the session itself is untouched: a step that ends by
-    itself is run to its end (the ends-at time and the offset are then the ones the screen will
-    show); a step that waits for the pedal is advanced now.
-    """
-    if session is None or session.state != "running" or session.index is None:
-        return None
-    if session.next_index(session.index) is None:
-        return None
-    data = session.to_dict(now)
-    data["grace_s"] = 0.0  # an advance just after an automatic start is not ignored here
-    ahead = Session.from_dict(data, session.plan, session.clock, now)
-    index, at = ahead.index, now
-    for _ in range(MAX_DEADLINES):
-        due = ahead.next_deadline()
-        if due is None:
-            break
-        at = max(at, due)
-        ahead.tick(at)
-        if ahead.index != index:
-            break
-    if ahead.index == index:
-        ahead.advance(at)
-    if ahead.state != "running" or ahead.index == index:
-        return None
-    return ahead.snapshot(at)
 
 
 def labels(screen) -> list[Prerendered]:
@@ -103,36 +70,38 @@ def _lay_out(screen) -> None:
 
 
 class Ahead:
-    """Renders the next step of a session screen ahead, once per step shown (and again when the
-    window's size or the steps to come change)."""
+    """When to render a session screen's next step ahead: once per step, at the first refresh
+    after the one that showed it (the big clock's next second).
 
-    #: How long after a step is shown the next one is rendered: after the change's own frame, well
-    #: before the shortest step (1 s) ends.
-    AFTER_S = 0.25
+    That frame is drawn anyway, so the rehearsal adds no frame of its own (a frame is what costs
+    most in software rendering); the change frame itself gets no extra work. A step too short to
+    see a second tick before it ends (1 s) is not rendered ahead: its successor is rendered in
+    its own change frame, as without this, which costs less than a frame more.
+    """
 
     def __init__(self, screen):
         self.screen = screen
         self._for = None
-        self._event = None
+        #: The frame count when the step was shown; None once its successor was rendered.
+        self._pending: int | None = None
 
     def follow(self, app, snap) -> None:
-        """The screen now shows ``snap``: if that is a new step, plan its successor's rehearsal."""
+        """The screen is being refreshed to show ``snap`` (and is drawn next)."""
         from kivy.clock import Clock
         from kivy.core.window import Window
 
+        if app.rehearsing:
+            return
         key = (snap.index, snap.next_index, snap.number, snap.total_steps, snap.state, tuple(Window.size),
                app.practice)
-        if key == self._for or app.rehearsing:
-            return
-        self._for = key
-        if self._event is not None:
-            self._event.cancel()
-        self._event = Clock.schedule_once(lambda _dt: self.run(app), self.AFTER_S)
+        if key != self._for:  # a new step (or size, or steps to come): the coming frame shows it
+            self._for, self._pending = key, Clock.frames_displayed
+        elif self._pending is not None and Clock.frames_displayed > self._pending:
+            self._pending = None  # once: a pause, a resize or a left-out part make a new key
+            self.run(app)
 
     def run(self, app) -> bool:
         """Render the next step's labels now; False when there is no next step to render."""
-        from kiosk.ui.readout import screen_values
-
         controller = app.controller
         snap = next_step_snapshot(controller.session, controller.clock.now())
         if snap is None or self.screen.manager is None or self.screen.manager.current != self.screen.name:

@@ -6,11 +6,14 @@ import locale
 import math
 import time
 
+from kiosk.engine.session import Session
 from kiosk.routines.durations import fmt_clock, fmt_countdown
 from kiosk.ui import theme
 
 #: The session screen is refreshed at least this often ("ends 15:42", the offset, the bars).
 REFRESH_MAX_S = 1.0
+#: Deadlines to look through for the running step's end (its cues and the halfway mark come first).
+MAX_DEADLINES = 64
 
 
 def next_change_s(snap) -> float:
@@ -188,3 +191,34 @@ def locale_hours() -> int:
 def plural(count: int, noun: str) -> str:
     """``1 step``, ``3 steps``: a count with its noun, never "1 steps"."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def next_step_snapshot(session, now: float):
+    """The snapshot the screen will show once the step after the running one has begun; None
+    when there is none (the last step, a session not running).
+
+    Worked out on a copy of the session, so the session itself is untouched: a step that ends by
+    itself is run to its end (the ends-at time and the offset are then the ones the screen will
+    show); a step that waits for the pedal is advanced now.
+    """
+    if session is None or session.state != "running" or session.index is None:
+        return None
+    if session.next_index(session.index) is None:
+        return None
+    data = session.to_dict(now)
+    data["grace_s"] = 0.0  # an advance just after an automatic start is not ignored here
+    ahead = Session.from_dict(data, session.plan, session.clock, now)
+    index, at = ahead.index, now
+    for _ in range(MAX_DEADLINES):
+        due = ahead.next_deadline()
+        if due is None:
+            break
+        at = max(at, due)
+        ahead.tick(at)
+        if ahead.index != index:
+            break
+    if ahead.index == index:
+        ahead.advance(at)
+    if ahead.state != "running" or ahead.index == index:
+        return None
+    return ahead.snapshot(at)

@@ -28,7 +28,7 @@ ENABLED = True
 
 #: Textures kept per label: the one shown, the next step's and a few before, since a block's
 #: sides repeat the same names.
-KEEP = 6
+KEEP = 4
 
 
 def _frozen(value):

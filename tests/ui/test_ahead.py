@@ -6,8 +6,7 @@ from kiosk.engine.clock import FakeClock
 from kiosk.engine.session import Session
 from kiosk.routines.loader import load_routine_text
 from kiosk.routines.plan import make_plan
-from kiosk.ui.ahead import next_step_snapshot
-from kiosk.ui.readout import screen_values
+from kiosk.ui.readout import next_step_snapshot, screen_values
 
 ROUTINE = """
 version: 1

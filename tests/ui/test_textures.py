@@ -8,8 +8,6 @@ ways in the same run, at the smallest and a large supported size.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.ui.conftest import DATA
@@ -53,12 +51,9 @@ def rendered(label, text):
     return core.texture
 
 
-def settle(d, seconds: float = 0.45) -> None:
-    """Let real time pass for the kiosk's own timers (the next step is rendered 0.25 s after one shows)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        d.frames(1)
-        time.sleep(0.02)
+def settle(d) -> None:
+    """Up to the big clock's next second: the refresh after a step showed renders the next one ahead."""
+    d.wait(1.0, step=0.25)
 
 
 def start(kiosk, size=(800, 480)):
