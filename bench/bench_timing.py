@@ -109,7 +109,7 @@ def run_pair(label: str, step_s: int, count: int, maxfps: int | None, cpu_share:
                 begun[name] = app.wait("begun", timeout=90)["at"]
                 cpu0[name], xcpu0[name] = app.cpu_seconds(), app.xvfb_cpu_seconds()
             total = step_s * count
-            for name, app in apps.items():  # n steps: n shown rows (the first at the start)
+            for app in apps.values():  # n steps: n shown rows (the first at the start)
                 app.wait("shown", count, timeout=total + 60)
             time.sleep(max(0.0, max(begun.values()) + total + 0.5 - time.monotonic()))
             out = {}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every benchmark, one after the other, then one table of the figures next to their baselines.
 
-What ``make bench`` runs (under 20 minutes on 2 cores; the step-timing run alone takes 12, as
+What ``make bench`` runs (about 35 minutes on 2 cores; the step-timing run alone takes 15, as
 the long routine must last 10 minutes of real time). Each script prints its own figures and
 writes JSON to bench/results/; this one reads that JSON back and writes the table as markdown
 to bench/results/latest.md, for the README.

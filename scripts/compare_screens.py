@@ -59,10 +59,10 @@ def _take(out: Path) -> None:
             d.wait(2)
             _settle(d)
             _shot(d, out / f"session-{w}x{h}.png")
-            _until(d, lambda: d.app.step_name == "Sweeps")
+            _until(d, lambda app=d.app: app.step_name == "Sweeps")
             _shot(d, out / f"step-change-{w}x{h}.png")
             _settle(d)
-            _until(d, lambda: d.app.side_text == "RIGHT")
+            _until(d, lambda app=d.app: app.side_text == "RIGHT")
             _shot(d, out / f"side-switch-{w}x{h}.png")
             d.app.dispatch("on_stop")
             Window.unbind(on_key_down=d.app._on_key_down, on_key_up=d.app._on_key_up,
@@ -155,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     from PIL import Image, ImageChops
 
     with tempfile.TemporaryDirectory() as tmp:
-        trees = {args.base: export(args.base, Path(tmp) / "base"), "this checkout": ROOT}
-        for name, tree in trees.items():
+        for tree in (export(args.base, Path(tmp) / "base"), ROOT):
             shots = args.out / ("base" if tree != ROOT else "this")
             shots.mkdir(parents=True, exist_ok=True)
             env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{ROOT}"}
