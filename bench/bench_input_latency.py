@@ -13,7 +13,8 @@ every press is one advance and one new "Step N of M" on screen.
   the X server. Path: X server -> SDL -> Kivy's key event -> engine -> frame.
 
 Baseline in the same run: the same kiosk on Kivy's ``default`` clock, which sleeps a whole frame
-whatever is scheduled (the kiosk chooses ``free_all``, see kiosk/ui/bootstrap.py).
+whatever is scheduled (the kiosk chooses ``free_all``, see kiosk/ui/bootstrap.py); and the kiosk
+without its loop waking on input (``KIOSK_INPUT_WAKE=0``: Kivy reads input only at its frames).
 Presses come at random phases against the frame clock.
 
     .venv/bin/python bench/bench_input_latency.py [--presses 300]
@@ -40,9 +41,11 @@ from kiosk_probe import kiosk_argv  # noqa: E402
 from kiosk_testkit.process import Probed  # noqa: E402
 
 FRAME_MS = 1000 / 60
+QUOTA_SHARE = 0.25
 TARGET_MS = 2 * FRAME_MS
 VARIANTS = (("kiosk on Kivy's default clock (baseline)", {"KIVY_CLOCK": "default"}),
-            ("kiosk (its free_all clock)", {}))
+            ("kiosk, free_all clock, no wake on input", {"KIOSK_INPUT_WAKE": "0"}),
+            ("kiosk (free_all, wakes on input)", {}))
 
 
 def routine_yaml(steps: int) -> str:
@@ -58,11 +61,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def summary(latencies_ms: list[float], to_frame_ms: list[float]) -> dict:
+def summary(latencies_ms: list[float], to_frame_ms: list[float], parts: dict[str, list[float]]) -> dict:
+    """Median and p99 of the whole latency, and the median of each part of it."""
     return {"presses": len(latencies_ms), "median_ms": round(statistics.median(latencies_ms), 2),
             "p99_ms": round(percentile(latencies_ms, 99), 2), "max_ms": round(max(latencies_ms), 2),
             "to_app_median_ms": round(statistics.median(to_frame_ms), 2),
-            "to_app_p99_ms": round(percentile(to_frame_ms, 99), 2)}
+            "to_app_p99_ms": round(percentile(to_frame_ms, 99), 2),
+            **{f"{name}_median_ms": round(statistics.median(values), 2) for name, values in parts.items()},
+            **{f"{name}_p99_ms": round(percentile(values, 99), 2) for name, values in parts.items()}}
 
 
 class XTestKeys:
@@ -101,14 +107,14 @@ def focus_window(app: Probed) -> None:
     subprocess.run(["xdotool", "windowfocus", "--sync", window], env=app.env, check=True, timeout=10)
 
 
-def run_variant(source: str, env: dict, presses: int, seed: int) -> dict:
+def run_variant(source: str, env: dict, presses: int, seed: int, cpu_share: float | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         routine = Path(tmp) / "presses.yaml"
         routine.write_text(routine_yaml(presses + 2))
         argv = kiosk_argv("--routine", str(routine), "--windowed", "--size", "800x480",
                           "--data-dir", str(Path(tmp) / "data"), begin=1.0,
                           pedal=presses if source == "pedal" else 0)
-        with Probed(argv, env=env) as app:
+        with Probed(argv, env=env, cpu_share=cpu_share) as app:
             app.wait("begun", timeout=90)
             app.wait("shown", 1, timeout=30)
             if source == "pedal":
@@ -118,10 +124,11 @@ def run_variant(source: str, env: dict, presses: int, seed: int) -> dict:
                     raise RuntimeError(f"{presses - len(rows)} pedal taps were lost")
                 pairs = [(r["edge"], r["shown"]) for r in rows]
                 changed = [r["changed"] for r in rows]
+                drawn = [r["drawn"] for r in rows]
             else:
                 focus_window(app)
                 keys, rng = XTestKeys(app.xvfb.display), random.Random(seed)
-                pairs, changed = [], []
+                pairs, changed, drawn = [], [], []
                 try:
                     for i in range(presses):
                         time.sleep(rng.uniform(0.05, 0.15))
@@ -129,34 +136,55 @@ def run_variant(source: str, env: dict, presses: int, seed: int) -> dict:
                         row = app.wait("shown", i + 2, timeout=5)
                         pairs.append((sent, row["shown"]))
                         changed.append(row["changed"])
+                        drawn.append(row["drawn"])
                 finally:
                     keys.close()
                 if len(pairs) != presses:
                     raise RuntimeError("a key press was lost")
     latencies = [(s - e) * 1000 for e, s in pairs]
     to_app = [(c - e) * 1000 for (e, _), c in zip(pairs, changed)]
-    return summary(latencies, to_app)
+    # Where the time goes: the press read and acted on (the engine's new step), the wait for the
+    # frame that draws it, and drawing that frame up to its buffer flip.
+    parts = {"frame_wait": [(d - c) * 1000 for c, d in zip(changed, drawn)],
+             "draw": [(s - d) * 1000 for (_, s), d in zip(pairs, drawn)]}
+    return summary(latencies, to_app, parts)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=300)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--sources", nargs="+", choices=("pedal", "keyboard"), default=("pedal", "keyboard"))
+    parser.add_argument("--quota-presses", type=int, default=0, metavar="N",
+                        help=f"also N key presses with the kiosk held to {QUOTA_SHARE:.0%} of a core (needs root)")
     args = parser.parse_args(argv)
     print(f"press to the first frame showing the next step, {args.presses} presses per row")
-    print(f"{'source':9} {'variant':42} {'median':>8} {'p99':>8} {'max':>8} {'to app p99':>11}")
+    print(f"{'source':9} {'variant':42} {'median':>8} {'p99':>8} {'max':>8} {'to app':>15} "
+          f"{'frame wait':>15} {'draw':>15}")
     rows = []
-    for source in ("pedal", "keyboard"):
+    for source in args.sources:
         for name, env in VARIANTS:
             result = {"source": source, "variant": name, "env": env,
                       **run_variant(source, env, args.presses, args.seed)}
             rows.append(result)
+            parts = "".join(f" {result[part + '_median_ms']:5.1f}/{result[part + '_p99_ms']:5.1f}ms"
+                            for part in ("to_app", "frame_wait", "draw"))
             print(f"{source:9} {name:42} {result['median_ms']:6.1f}ms {result['p99_ms']:6.1f}ms "
-                  f"{result['max_ms']:6.1f}ms {result['to_app_p99_ms']:9.1f}ms", flush=True)
-    print(f"\n'to app': press to the engine's new step (before drawing). Target: p99 within two frames "
-          f"({TARGET_MS:.0f} ms).")
+                  f"{result['max_ms']:6.1f}ms {parts}", flush=True)
+    if args.quota_presses:
+        for name, env in VARIANTS[::2]:
+            result = {"source": "keyboard", "variant": name, "env": env, "cpu_share": QUOTA_SHARE,
+                      **run_variant("keyboard", env, args.quota_presses, args.seed, QUOTA_SHARE)}
+            rows.append(result)
+            parts = "".join(f" {result[part + '_median_ms']:5.1f}/{result[part + '_p99_ms']:5.1f}ms"
+                            for part in ("to_app", "frame_wait", "draw"))
+            print(f"{'key@25%':9} {name:42} {result['median_ms']:6.1f}ms {result['p99_ms']:6.1f}ms "
+                  f"{result['max_ms']:6.1f}ms {parts}", flush=True)
+    print(f"\nParts (median/p99): 'to app' press to the engine's new step (the input read), 'frame wait' "
+          f"from there to the start of the frame that draws it, 'draw' that frame to its buffer flip.\n"
+          f"Target: p99 within two frames ({TARGET_MS:.0f} ms).")
     for row in rows:
-        if row["variant"].startswith("kiosk ("):
+        if row["variant"].startswith("kiosk (free_all, wakes") and not row.get("cpu_share"):
             verdict = "met" if row["p99_ms"] <= TARGET_MS else f"missed by {row['p99_ms'] - TARGET_MS:.1f} ms"
             print(f"  {row['source']}: {verdict}")
     write_results("input_latency", {"target_p99_ms": TARGET_MS, "rows": rows})

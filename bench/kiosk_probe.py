@@ -5,10 +5,13 @@ The kiosk's own log says when the engine *processed* a step change; a user sees 
 one buffer flip later. This launcher runs the unchanged ``kiosk run`` code path and adds, from
 outside the product code:
 
-* a wrapper around the window's ``flip``: the monotonic time each frame reached the screen;
+* a wrapper around the window's ``flip``: the monotonic time each frame reached the screen, and
+  one around its ``on_draw``: when that frame began to be drawn (so a latency splits into the wait
+  for the input to be read, the wait for the frame, and the drawing);
 * a watch on the App's ``step_of`` text ("Step N of M"): the first flip after it changed is the
   first frame that shows step N (Kivy re-renders a changed Label before drawing that same frame);
-* the deadline of every step from the engine's ``step_started`` events;
+* the deadline of every step from the engine's ``step_started`` events, and of every new second
+  on the big countdown (when the time left crossed it);
 * optionally a thread that taps the foot switch on its gpiozero mock pin (mock pins live in the
   kiosk's process) and times each release edge, which is the edge that decides a tap.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import re
 import sys
@@ -36,8 +40,15 @@ if str(ROOT) not in sys.path:
 
 
 # -- inside the probed process ---------------------------------------------------------------------
+_EMIT = threading.Lock()
+
+
 def emit(kind: str, **fields) -> None:
-    print("PROBE", kind, json.dumps(fields), flush=True)
+    """One ``PROBE <kind> <json>`` line, written whole: the pedal thread and the frame loop both emit."""
+    line = f"PROBE {kind} {json.dumps(fields)}\n"
+    with _EMIT:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 class FrameProbe:
@@ -48,12 +59,18 @@ class FrameProbe:
     def __init__(self, window, clock):
         self.first_at: float | None = None
         self.flips = 0
-        self._pending: list[tuple[str, float, dict]] = []
+        self._pending: list[tuple[str, float, str, dict]] = []
         self._shown = threading.Condition()
         self.shown: list[dict] = []
         self._clock = clock
+        self._draw_began: float | None = None
         clock.schedule_interval(self._stats, self.STATS_EVERY)
         original = window.flip
+        original_draw = window.on_draw
+
+        def on_draw(*args, **kwargs):
+            self._draw_began = time.monotonic()
+            return original_draw(*args, **kwargs)
 
         def flip(*args, **kwargs):
             result = original(*args, **kwargs)
@@ -61,10 +78,11 @@ class FrameProbe:
             return result
 
         window.flip = flip  # the instance attribute shadows the method that on_flip calls
+        window.on_draw = on_draw  # and this one the handler the frame's "on_draw" dispatch finds
 
-    def changed(self, text: str, **info) -> None:
-        """``text`` was just set on a property the screen shows."""
-        self._pending.append((text, time.monotonic(), info))
+    def changed(self, text: str, kind: str = "shown", **info) -> None:
+        """``text`` was just set on a property the screen shows; its first frame is a ``kind`` row."""
+        self._pending.append((text, time.monotonic(), kind, info))
 
     def _flipped(self, t: float) -> None:
         self.flips += 1
@@ -74,10 +92,12 @@ class FrameProbe:
         if self._pending:
             pending, self._pending = self._pending, []
             with self._shown:
-                for text, changed, info in pending:
-                    row = {"text": text, "changed": changed, "shown": t, **info}
-                    self.shown.append(row)
-                    emit("shown", **row)
+                for text, changed, kind, info in pending:
+                    row = {"text": text, "changed": changed, "drawn": self._draw_began, "shown": t,
+                           **info}
+                    if kind == "shown":
+                        self.shown.append(row)
+                    emit(kind, **row)
                 self._shown.notify_all()
 
     def _stats(self, _dt) -> None:
@@ -108,7 +128,8 @@ def pedal_taps(probe: FrameProbe, presses: int, pin_number: int, seed: int) -> N
         pin.drive_high()                      # the release decides a tap
         row = probe.wait_step(i + 1, timeout=3.0)
         emit("press", source="pedal", edge=edge, changed=row["changed"] if row else None,
-             shown=row["shown"] if row else None, text=row["text"] if row else None)
+             drawn=row["drawn"] if row else None, shown=row["shown"] if row else None,
+             text=row["text"] if row else None)
     emit("pedal_done")
 
 
@@ -154,12 +175,28 @@ def probed_app(base, opts):
             self.controller.add_listener(Dues())
 
             def on_step_of(_app, text):
+                if getattr(self, "rehearsing", False):  # the next step rendered ahead, never drawn
+                    return
                 m = re.match(r"Step (\d+) of", text or "")
                 if m:
                     index = int(m.group(1)) - 1
                     self.probe.changed(text, step=index, due=dues.get(index))
 
             self.bind(step_of=on_step_of)
+
+            def on_big_text(_app, text):
+                # A new second on the big countdown: it fell due when the time left crossed the
+                # whole second now shown (the readout rounds up), ``ceil(left) - left`` ago.
+                if getattr(self, "rehearsing", False):
+                    return
+                snap = self.controller.snapshot()
+                left = snap.step_remaining_s if snap is not None else None
+                if snap is None or snap.state != "running" or snap.waiting or not left:
+                    return
+                since = math.ceil(left - 1e-9) - left
+                self.probe.changed(text, "second", due=time.monotonic() - since)
+
+            self.bind(big_text=on_big_text)
             emit("clock", clock=type(Clock).__name__, maxfps=Clock._max_fps)
             if opts.begin:
                 Clock.schedule_once(lambda _dt: self._probe_begin(), opts.begin)

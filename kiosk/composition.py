@@ -330,6 +330,9 @@ def run_kiosk(options: RunOptions) -> int:
     attach_audio(services, config, data_dir, handoff)
     open_start(services, options, config)
     app = KioskApp(services)
+    app.first_frame_callbacks.append(lambda: log.info(
+        "frame loop: %s", f"wakes on input, {bootstrap.IDLE_FPS} frames a second at most while idle"
+        if bootstrap.wake_on_input(bootstrap.IDLE_FPS) else "Kivy's own (no input wake-up here)"))
     attach_pedals(app, services, config, handoff)
     attach_clinic(app, services, config, handoff)
     attach_systemd(app, services, startup.ready_notes(data_dir_usable=data_notice is None, console=choice.fullscreen))

@@ -161,22 +161,96 @@ class KioskProcess(WatchedProcess):
             return [m for _, line in self.lines if (m := regex.search(line))]
 
 
+class CpuQuota:
+    """A cgroup that holds its processes to ``share`` of one core (a Pi-sized CPU), made and removed
+    by the caller: cgroup v2's ``cpu.max`` where the unified hierarchy has the cpu controller, else
+    cgroup v1's ``cpu.cfs_quota_us``. Needs root; :meth:`create` raises OSError otherwise."""
+
+    PERIOD_US = 100_000
+
+    def __init__(self, share: float, name: str | None = None):
+        self.share = share
+        self.name = name or f"kiosk-bench-{os.getpid()}-{id(self):x}"
+        self.path: Path | None = None
+
+    def create(self) -> "CpuQuota":
+        quota = max(1000, int(self.PERIOD_US * self.share))
+        for root in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")):
+            control = root / "cgroup.subtree_control"
+            if control.exists() and "cpu" in control.read_text().split():
+                self.path = root / self.name
+                self.path.mkdir()
+                (self.path / "cpu.max").write_text(f"{quota} {self.PERIOD_US}\n")
+                return self
+        v1 = Path("/sys/fs/cgroup/cpu")
+        self.path = v1 / self.name
+        self.path.mkdir()
+        (self.path / "cpu.cfs_period_us").write_text(f"{self.PERIOD_US}\n")
+        (self.path / "cpu.cfs_quota_us").write_text(f"{quota}\n")
+        return self
+
+    def add(self, pid: int) -> None:
+        """Move ``pid`` (and the threads it has) into the group; children it starts later follow."""
+        (self.path / "cgroup.procs").write_text(f"{pid}\n")
+
+    def throttled_s(self) -> float | None:
+        """Seconds the group was held back by its quota so far."""
+        try:
+            stat = dict(line.split() for line in (self.path / "cpu.stat").read_text().splitlines())
+        except OSError:
+            return None
+        if "throttled_usec" in stat:
+            return int(stat["throttled_usec"]) / 1e6
+        return int(stat.get("throttled_time", 0)) / 1e9
+
+    def remove(self) -> None:
+        if self.path is None:
+            return
+        procs = self.path / "cgroup.procs"
+        parent = self.path.parent / "cgroup.procs"
+        for pid in procs.read_text().split() if procs.exists() else ():
+            try:
+                parent.write_text(f"{pid}\n")
+            except OSError:
+                pass  # it has exited
+        for _ in range(50):
+            try:
+                self.path.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)
+        self.path = None
+
+
 class Probed(WatchedProcess):
     """A probed process (bench/kiosk_probe.py or the naive timer) on its own screen; its
-    ``PROBE <kind> <json>`` lines are its measurements, every other line its log."""
+    ``PROBE <kind> <json>`` lines are its measurements, every other line its log. With
+    ``cpu_share`` the process (not its X server) runs held to that share of one core."""
 
-    def __init__(self, argv: list[str], *, env: dict | None = None, size=(1280, 800)):
+    def __init__(self, argv: list[str], *, env: dict | None = None, size=(1280, 800),
+                 cpu_share: float | None = None):
         super().__init__(Xvfb(*size), argv, env=env)
         self.rows: dict[str, list[dict]] = {}
+        self.quota = CpuQuota(cpu_share) if cpu_share else None
 
     def start(self) -> "Probed":
         self.xvfb.start()
-        return super().start()
+        if self.quota is not None:
+            self.quota.create()
+        super().start()
+        if self.quota is not None:
+            self.quota.add(self.proc.pid)
+        return self
 
     def _received(self, at: float, line: str) -> None:
         if line.startswith("PROBE "):
-            _, kind, data = line.split(" ", 2)
-            self.rows.setdefault(kind, []).append(json.loads(data))
+            try:
+                _, kind, data = line.split(" ", 2)
+                row = json.loads(data)
+            except ValueError:  # a line cut by another thread's output: kept in the log, not lost
+                super()._received(at, line)
+                return
+            self.rows.setdefault(kind, []).append(row)
         else:
             super()._received(at, line)
 
@@ -199,6 +273,8 @@ class Probed(WatchedProcess):
     def stop(self) -> int | None:
         code = super().stop()
         self.xvfb.stop()
+        if self.quota is not None:
+            self.quota.remove()
         return code
 
 

@@ -8,3 +8,6 @@ os.environ.setdefault("KIVY_NO_CONFIG", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
+# The kiosk's own clock (kiosk.ui.bootstrap.configure), whichever test module imports Kivy first:
+# Kivy picks its clock once, at the first import of kivy.clock.
+os.environ.setdefault("KIVY_CLOCK", "free_all")

@@ -23,14 +23,11 @@ from kivy.properties import (BooleanProperty, ColorProperty, ListProperty, Numer
                              ObjectProperty, StringProperty)
 
 from kiosk import i18n
-from kiosk.i18n import _
 from kiosk.inputs.actions import Action
 from kiosk.routines.plan import reachable
 from kiosk.ui import theme
-from kiosk.ui.readout import (
-    big_readout, clock_hours, next_change_s, next_label, offset_words, pause_line, rep_label, side_shortened_note,
-    side_word, time_of_day, wall_time, window_text,
-)
+from kiosk.ui.bootstrap import wake_loop
+from kiosk.ui.readout import clock_hours, next_change_s, screen_values, side_shortened_note, time_of_day
 from kiosk.ui.translate import follow_language
 
 log = logging.getLogger(__name__)
@@ -76,6 +73,8 @@ class KioskApp(App):
     resume_message = StringProperty("")
     services = ObjectProperty(None, allownone=True)
     use_kivy_settings = False
+    #: True while the session screen renders the next step ahead of time (kiosk.ui.ahead).
+    rehearsing = False
 
     def __init__(self, services, **kwargs):
         super().__init__(**kwargs)
@@ -163,6 +162,9 @@ class KioskApp(App):
         """Have the loop wake at the engine's next deadline (a step change, a cue), not a frame later."""
         session = self.controller.session
         deadline = session.next_deadline() if session is not None else None
+        if self.sm.current == "session" and session is not None and self.controller.state == "running":
+            # The big clock's next second too: the loop may run slower than that while idle.
+            deadline = self._refresh_at if deadline is None else min(deadline, self._refresh_at)
         event = self._deadline_event
         if deadline == self._armed_for and (deadline is None or (event is not None and event.is_triggered)):
             return
@@ -207,32 +209,9 @@ class KioskApp(App):
         if snap is None:
             return
         self._refresh_at = self.controller.clock.now() + next_change_s(snap)
-        self.state = snap.state
-        self.paused = snap.state == "paused"
-        self.step_name = snap.name or ""
-        self.step_of = _("Step {n} of {total}").format(n=snap.number, total=snap.total_steps) if snap.number else ""
-        self.side_text = side_word(snap.side).upper()
-        self.side_color = theme.LEFT if snap.side == "left" else theme.RIGHT
-        self.rep_text = rep_label(snap)
-        self.say = snap.say or ""
-        self.caution = snap.caution or ""
-        self.note = snap.note or "" if self.practice else ""
-        big, caption, colour = big_readout(snap)
-        self.big_text, self.big_caption, self.big_color = big, caption, colour
-        self.step_progress = round(snap.step_progress or 0.0, 3)
-        scale = max(snap.projected_end_s or 0.0, snap.target_end_s or 0.0, 1.0)
-        self.session_progress = round(min(1.0, snap.session_elapsed_s / scale), 3)
-        self.target_marker = round(snap.target_end_s / scale, 3) if snap.target_end_s else -1.0
-        ends = wall_time(snap.projected_end_s - snap.session_elapsed_s, self.hours)
-        self.ends_text = _("ends {time}").format(time=ends)
-        self.offset_text = offset_words(snap.over_s) if snap.offset_label else ""
-        if snap.over_s is None or snap.offset_label == "on time":
-            self.offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
-        else:
-            self.offset_color = theme.LATE if snap.over_s > 0 else theme.EARLY
-        self.next_text = next_label(snap, self.controller.plan.steps)
-        self.window_text = window_text(snap.step)
-        self.pause_text = pause_line(snap)
+        for name, value in screen_values(snap, self.controller.plan.steps, hours=self.hours,
+                                         practice=self.practice).items():
+            setattr(self, name, value)
         self.sm.get_screen("session").update(snap, self.controller)
 
     def show_events(self, events) -> None:
@@ -377,6 +356,7 @@ class KioskApp(App):
         if action is None:
             return keymap.swallows(key, scancode) or keymap.action_for(key, scancode) is not None
         self.act(action, source="key")
+        wake_loop()
         return True
 
     def _is_exit_chord(self, key: int, modifiers) -> bool:

@@ -11,6 +11,7 @@ from babel.dates import format_time
 
 from kiosk import i18n
 from kiosk.engine.budget import ON_TIME_S
+from kiosk.engine.session import Session
 from kiosk.i18n import _, ngettext
 from kiosk.routines.durations import fmt_clock, fmt_countdown, fmt_window
 from kiosk.ui import theme
@@ -18,6 +19,8 @@ from kiosk.ui.scripts import quoted
 
 #: The session screen is refreshed at least this often ("ends 15:42", the offset, the bars).
 REFRESH_MAX_S = 1.0
+#: Deadlines to look through for the running step's end (its cues and the halfway mark come first).
+MAX_DEADLINES = 64
 
 
 def next_change_s(snap) -> float:
@@ -69,6 +72,45 @@ def big_readout(snap) -> tuple[str, str, tuple]:
         return fmt_countdown(remaining), caption, theme.TEXT
     elapsed = snap.step_elapsed_s or 0.0
     return fmt_clock(elapsed), _("elapsed") + " · " + waiting_hint(snap), theme.ACCENT
+
+
+def screen_values(snap, steps, *, hours: int = 24, practice: bool = False) -> dict:
+    """The App's properties for the session screen showing ``snap`` (``steps``: the plan's), by name.
+
+    One function for both the screen's refresh and the rendering of the next step ahead of time
+    (:mod:`kiosk.ui.ahead`), so what is rendered ahead is what the screen will say. The pause
+    overlay's line changes only while paused: off screen it would be rendered again every second.
+    """
+    big, caption, colour = big_readout(snap)
+    scale = max(snap.projected_end_s or 0.0, snap.target_end_s or 0.0, 1.0)
+    if snap.over_s is None or snap.offset_label == "on time":
+        offset_color = theme.GOOD if snap.over_s is not None else theme.TEXT_DIM
+    else:
+        offset_color = theme.LATE if snap.over_s > 0 else theme.EARLY
+    values = {
+        "state": snap.state,
+        "paused": snap.state == "paused",
+        "step_name": snap.name or "",
+        "step_of": _("Step {n} of {total}").format(n=snap.number, total=snap.total_steps) if snap.number else "",
+        "side_text": side_word(snap.side).upper(),
+        "side_color": theme.LEFT if snap.side == "left" else theme.RIGHT,
+        "rep_text": rep_label(snap),
+        "say": snap.say or "",
+        "caution": snap.caution or "",
+        "note": snap.note or "" if practice else "",
+        "big_text": big, "big_caption": caption, "big_color": colour,
+        "step_progress": round(snap.step_progress or 0.0, 3),
+        "session_progress": round(min(1.0, snap.session_elapsed_s / scale), 3),
+        "target_marker": round(snap.target_end_s / scale, 3) if snap.target_end_s else -1.0,
+        "ends_text": _("ends {time}").format(time=wall_time(snap.projected_end_s - snap.session_elapsed_s, hours)),
+        "offset_text": offset_words(snap.over_s) if snap.offset_label else "",
+        "offset_color": offset_color,
+        "next_text": next_label(snap, steps),
+        "window_text": window_text(snap.step),
+    }
+    if snap.state == "paused":
+        values["pause_text"] = pause_line(snap)
+    return values
 
 
 def has_window(snap) -> bool:
@@ -227,3 +269,34 @@ def locale_hours() -> int:
 def step_count(count: int) -> str:
     """``1 step``, ``3 steps``: never "1 steps", in each language's plural forms."""
     return ngettext("{n} step", "{n} steps", count).format(n=count)
+
+
+def next_step_snapshot(session, now: float):
+    """The snapshot the screen will show once the step after the running one has begun; None
+    when there is none (the last step, a session not running).
+
+    Worked out on a copy of the session, so the session itself is untouched: a step that ends by
+    itself is run to its end (the ends-at time and the offset are then the ones the screen will
+    show); a step that waits for the pedal is advanced now.
+    """
+    if session is None or session.state != "running" or session.index is None:
+        return None
+    if session.next_index(session.index) is None:
+        return None
+    data = session.to_dict(now)
+    data["grace_s"] = 0.0  # an advance just after an automatic start is not ignored here
+    ahead = Session.from_dict(data, session.plan, session.clock, now)
+    index, at = ahead.index, now
+    for _tries in range(MAX_DEADLINES):
+        due = ahead.next_deadline()
+        if due is None:
+            break
+        at = max(at, due)
+        ahead.tick(at)
+        if ahead.index != index:
+            break
+    if ahead.index == index:
+        ahead.advance(at)
+    if ahead.state != "running" or ahead.index == index:
+        return None
+    return ahead.snapshot(at)

@@ -24,6 +24,7 @@ from kiosk.inputs.actions import Action
 from kiosk.inputs.keys import key_name
 from kiosk.routines.durations import fmt_clock, fmt_human
 from kiosk.ui import scripts, scripttext, theme
+from kiosk.ui.ahead import Ahead
 from kiosk.ui.readout import side_word, step_count, window_words
 
 
@@ -226,21 +227,33 @@ class SessionScreen(KioskScreen):
     consent_tag = StringProperty("")
     banner_until = NumericProperty(0.0)
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.ahead = Ahead(self)
+
     def on_events(self, events, now: float) -> None:
         """A side switch puts up a large banner for a few seconds: the therapist is looking at the
         client, not the screen, and glances up when its cue sounds."""
         for e in events:
             if e.kind == "side_switched":
-                self.banner_text = (_("Switch to the left side") if e.side == "left"
-                                    else _("Switch to the right side") if e.side == "right"
-                                    else _("Switch to the {side} side").format(side=e.side))
-                self.banner_color = theme.LEFT if e.side == "left" else theme.RIGHT
+                self.banner_text, self.banner_color = self.banner_for(e.side)
                 self.banner_until = now + self.BANNER_S
             elif e.kind == "session_finished":
                 self.banner_text = ""
 
+    @staticmethod
+    def banner_for(side: str) -> tuple[str, tuple]:
+        """The side-switch banner's words and colour for a switch to ``side``."""
+        words = (_("Switch to the left side") if side == "left" else _("Switch to the right side") if side == "right"
+                 else _("Switch to the {side} side").format(side=side))
+        return words, theme.LEFT if side == "left" else theme.RIGHT
+
     def update(self, snap, controller) -> None:
-        """Called with each refresh: the banner's time runs out; a consent step offers its choice."""
+        """Called with each refresh: the banner's time runs out; a consent step offers its choice;
+        once a new step is on screen, the next one is rendered ahead (:mod:`kiosk.ui.ahead`)."""
+        app = App.get_running_app()
+        if app is not None:
+            self.ahead.follow(app, snap)
         if self.banner_text and controller.clock.now() >= self.banner_until:
             self.banner_text = ""
         step = snap.step

@@ -120,3 +120,14 @@ def test_spoken_prompts_from_the_room_config_are_rendered_once_into_the_cache(sc
             assert time.monotonic() < deadline, kiosk.log()
             time.sleep(0.2)
         kiosk.wait_log(r"step 4 Check in shown", timeout=15)
+
+
+def test_the_idle_kiosk_sleeps_until_a_key_and_shows_it_at_once(screen, tmp_path):
+    """On a desktop (X11) the loop idles slowly and a key wakes it: the key still starts the session."""
+    kiosk = KioskProcess(screen, "--routine", str(FAST), "--windowed", "--data-dir", str(tmp_path / "data"))
+    with kiosk:
+        kiosk.wait_log(r"frame loop: wakes on input, 20 frames a second at most while idle")
+        time.sleep(1.0)
+        kiosk.key("space")
+        kiosk.wait_log(r"step 1 Warm-up shown", timeout=5)
+        kiosk.wait_log(r"step 2 Sweeps \(left\) shown", timeout=10)
