@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--sources", nargs="+", choices=("pedal", "keyboard"), default=("pedal", "keyboard"))
     parser.add_argument("--quota-presses", type=int, default=0, metavar="N",
-                        help=f"also N key presses with the kiosk held to {QUOTA_SHARE:.0%} of a core (needs root)".replace("%", "%%"))
+                        help=f"also N key presses with the kiosk held to {QUOTA_SHARE * 100:.0f}%% of a core "
+                             "(needs root)")
     args = parser.parse_args(argv)
     print(f"press to the first frame showing the next step, {args.presses} presses per row")
     print(f"{'source':9} {'variant':42} {'median':>8} {'p99':>8} {'max':>8} {'to app':>15} "

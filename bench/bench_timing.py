@@ -158,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", type=int, default=600, help="seconds of the long routine (10 s steps)")
     parser.add_argument("--fast", type=int, default=120, help="seconds of the fast routine (1 s steps)")
     parser.add_argument("--quota", type=int, default=0,
-                        help=f"seconds of 10 s steps with each app held to {QUOTA_SHARE:.0%} of a core (needs root)".replace("%", "%%"))
+                        help=f"seconds of 10 s steps with each app held to {QUOTA_SHARE * 100:.0f}%% of a core "
+                             "(needs root)")
     parser.add_argument("--kiosk-maxfps", type=int, default=None, help="override the kiosk's maxfps")
     parser.add_argument("--out", default="timing.json")
     args = parser.parse_args(argv)
