@@ -22,7 +22,6 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
@@ -222,8 +221,3 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def pgettext(context: str, message: str) -> str:
     """``message`` in the current language, told apart from the same English word used elsewhere."""
     return _current.pgettext(context, message)
-
-
-def catalogue_files() -> list[Path]:
-    """The shipped .po files, for the tests and ``make translations``."""
-    return sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
